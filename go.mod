@@ -1,0 +1,3 @@
+module github.com/switchyard-io/switchyard
+
+go 1.26.8
