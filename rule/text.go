@@ -1,0 +1,173 @@
+package rule
+
+import (
+	"strconv"
+	"strings"
+)
+
+// splitList splits a ";" list like Nepxion's StringUtil.splitToList
+// (StringUtils.splitByWholeSeparator): empty tokens vanish, nothing is trimmed,
+// and an empty value gives nil.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for tok := range strings.SplitSeq(s, ";") {
+		if tok != "" {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+// joinList is Nepxion's StringUtil.convertToString for lists.
+func joinList(l []string) string { return strings.Join(l, ";") }
+
+// parseWeights reads "k=v;k=v" like Nepxion's WeightEntityWrapper.parseWeightEntity:
+// a value that is not an integer counts as 0, a negative one as 0, and a
+// repeated key replaces the earlier value in place (LinkedHashMap.put).
+func parseWeights(s string) WeightMap {
+	m := WeightMap{}
+	for _, tok := range splitList(s) {
+		parts := splitNonEmpty(tok, '=')
+		w := Weight{}
+		if len(parts) > 0 {
+			w.Key = strings.TrimSpace(parts[0])
+		}
+		if len(parts) > 1 {
+			v, ok := parseJavaInt(strings.TrimSpace(parts[1]))
+			if ok {
+				w.Value = max(v, 0)
+			} else {
+				w.Invalid = tok
+			}
+		} else {
+			w.Invalid = tok
+		}
+		m = m.put(w)
+	}
+	return m
+}
+
+// put adds w, or replaces the value of an existing key keeping its position.
+func (m WeightMap) put(w Weight) WeightMap {
+	for i := range m {
+		if m[i].Key == w.Key {
+			m[i].Value, m[i].Invalid = w.Value, w.Invalid
+			return m
+		}
+	}
+	return append(m, w)
+}
+
+// String formats the map as Nepxion writes it: "k=v;k=v".
+func (m WeightMap) String() string {
+	var b strings.Builder
+	for i, w := range m {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(w.Key)
+		b.WriteByte('=')
+		b.WriteString(strconv.Itoa(w.Value))
+	}
+	return b.String()
+}
+
+// Get returns the weight of key and whether it is present.
+func (m WeightMap) Get(key string) (int, bool) {
+	for _, w := range m {
+		if w.Key == key {
+			return w.Value, true
+		}
+	}
+	return 0, false
+}
+
+// splitNonEmpty is commons-lang StringUtils.split(s, char): runs between
+// separators, empty runs dropped.
+func splitNonEmpty(s string, sep byte) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == sep {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// parseJavaInt accepts what Java's Integer.valueOf accepts for ASCII input:
+// an optional sign and decimal digits within int32.
+func parseJavaInt(s string) (int, bool) {
+	if s == "" || s == "+" || s == "-" {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s, 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return int(v), true
+}
+
+// javaTrim is String.trim: it strips every char <= ' ' at both ends.
+func javaTrim(s string) string {
+	i, j := 0, len(s)
+	for i < j && s[i] <= ' ' {
+		i++
+	}
+	for j > i && s[j-1] <= ' ' {
+		j--
+	}
+	return s[i:j]
+}
+
+// textTrim is dom4j's Element.getTextTrim: whitespace (space, tab, newline,
+// carriage return, form feed) is trimmed at both ends and every inner run is
+// collapsed to one space.
+func textTrim(s string) string {
+	var b strings.Builder
+	word := false
+	for _, f := range strings.FieldsFunc(s, isTokenizerSpace) {
+		if word {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+		word = true
+	}
+	return b.String()
+}
+
+func isTokenizerSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f'
+}
+
+// javaCompare orders strings like Java's String.compareTo: by UTF-16 code
+// units, which differs from Go's byte order only above U+FFFF.
+func javaCompare(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	ua, ub := utf16Units(ra), utf16Units(rb)
+	for i := 0; i < len(ua) && i < len(ub); i++ {
+		if ua[i] != ub[i] {
+			return int(ua[i]) - int(ub[i])
+		}
+	}
+	return len(ua) - len(ub)
+}
+
+func utf16Units(rs []rune) []uint16 {
+	out := make([]uint16, 0, len(rs))
+	for _, r := range rs {
+		if r >= 0x10000 {
+			r -= 0x10000
+			out = append(out, uint16(0xD800+(r>>10)), uint16(0xDC00+(r&0x3FF)))
+			continue
+		}
+		out = append(out, uint16(r))
+	}
+	return out
+}
