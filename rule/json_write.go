@@ -17,8 +17,8 @@ func (r *Rule) JSON() []byte {
 	return b
 }
 
-func jstr(s string) jvalue    { return jvalue{kind: jString, str: s} }
-func jnum(n int) jvalue       { return jvalue{kind: jNumber, str: strconv.Itoa(n)} }
+func jstr(s string) jvalue     { return jvalue{kind: jString, str: s} }
+func jnum(n int) jvalue        { return jvalue{kind: jNumber, str: strconv.Itoa(n)} }
 func jobj(m ...jmember) jvalue { return jvalue{kind: jObject, obj: append([]jmember{}, m...)} }
 func jm(k string, v jvalue) jmember {
 	return jmember{key: k, val: v}
