@@ -45,7 +45,7 @@ func (s *DB) setMemberships(ctx context.Context, tx *sql.Tx, userID string, grou
 			return s.wrap("check group", err)
 		}
 		if n == 0 {
-			return switchyard.FieldErrorf("groups", "group.unknown", "group %q does not exist", g).WithReason("group.unknown", map[string]string{"group": g})
+			return switchyard.FieldErrorf("groups", "group.unknown", "groups: group %q does not exist", g).WithReason("group.unknown", map[string]string{"group": g})
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO group_members (user_id, group_name) VALUES ($1, $2)`, userID, g); err != nil {
 			return s.wrap("add membership", err)

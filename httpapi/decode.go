@@ -1,0 +1,183 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchyard-io/switchyard"
+)
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// param is one parameter field of an In struct.
+type param struct {
+	index int
+	in    string // "path", "query" or "header"
+	name  string
+	doc   string
+}
+
+// plan says how to fill an In type: its parameters and its Body field.
+type plan struct {
+	params []param
+	body   int // field index of Body, -1 if none
+}
+
+var plans sync.Map // reflect.Type → *plan
+
+func planOf(t reflect.Type) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
+	}
+	p := &plan{body: -1}
+	if t.Kind() == reflect.Struct {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			switch {
+			case f.Name == "Body":
+				p.body = i
+			case f.Tag.Get("path") != "":
+				p.params = append(p.params, param{i, "path", f.Tag.Get("path"), f.Tag.Get("doc")})
+			case f.Tag.Get("query") != "":
+				p.params = append(p.params, param{i, "query", f.Tag.Get("query"), f.Tag.Get("doc")})
+			case f.Tag.Get("header") != "":
+				p.params = append(p.params, param{i, "header", f.Tag.Get("header"), f.Tag.Get("doc")})
+			}
+		}
+	}
+	plans.Store(t, p)
+	return p
+}
+
+// decode fills *in from the request: parameters by struct tag, the JSON body
+// into the Body field (unknown fields are errors).
+func decode(r *http.Request, in any) error {
+	v := reflect.ValueOf(in).Elem()
+	p := planOf(v.Type())
+	q := r.URL.Query()
+	for _, pa := range p.params {
+		var raw string
+		var present bool
+		switch pa.in {
+		case "path":
+			raw = r.PathValue(pa.name)
+			present = raw != ""
+		case "query":
+			raw, present = q.Get(pa.name), q.Has(pa.name)
+		case "header":
+			raw = r.Header.Get(pa.name)
+			present = raw != ""
+		}
+		if !present {
+			continue
+		}
+		if err := setParam(v.Field(pa.index), raw); err != nil {
+			return switchyard.FieldErrorf(pa.name, "param.invalid", "%s parameter %s: %v", pa.in, pa.name, err)
+		}
+	}
+	if p.body < 0 {
+		return nil
+	}
+	return decodeBody(r, v.Field(p.body).Addr().Interface())
+}
+
+func decodeBody(r *http.Request, dst any) error {
+	body := http.MaxBytesReader(nil, r.Body, maxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if errors.Is(err, io.EOF) {
+		return switchyard.Errorf(switchyard.CodeInvalid, "the request needs a JSON body").WithReason("body.required", nil)
+	}
+	if err != nil {
+		return bodyError(err)
+	}
+	if dec.More() {
+		return switchyard.Errorf(switchyard.CodeInvalid, "the request body holds more than one JSON value").WithReason("body.invalid", nil)
+	}
+	return nil
+}
+
+// bodyError explains a JSON decoding error, naming the field when it can.
+func bodyError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var big *http.MaxBytesError
+	switch {
+	case errors.As(err, &big):
+		return switchyard.Errorf(switchyard.CodeInvalid, "the request body is larger than %d bytes", maxBody).WithReason("body.too_large", nil)
+	case errors.As(err, &syn):
+		return switchyard.Errorf(switchyard.CodeInvalid, "the request body is not valid JSON (at byte %d)", syn.Offset).WithReason("body.invalid", nil)
+	case errors.As(err, &typ):
+		return switchyard.FieldErrorf(typ.Field, "field.type", "%s must be %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value).
+			WithReason("field.type", map[string]string{"field": typ.Field, "type": jsonKind(typ.Type)})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return switchyard.FieldErrorf(name, "field.unknown", "unknown field %q", name).WithReason("field.unknown", map[string]string{"field": name})
+	}
+	return switchyard.Errorf(switchyard.CodeInvalid, "the request body cannot be read: %v", err).WithReason("body.invalid", nil)
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
+// setParam parses raw into the parameter field f.
+func setParam(f reflect.Value, raw string) error {
+	if f.Type() == reflect.TypeFor[time.Time]() {
+		t, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			return fmt.Errorf("%q is not an RFC 3339 time", raw)
+		}
+		f.Set(reflect.ValueOf(t))
+		return nil
+	}
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(raw)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not an integer", raw)
+		}
+		f.SetInt(n)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", raw)
+		}
+		f.SetBool(b)
+	case reflect.Slice:
+		if f.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("unsupported parameter type %s", f.Type())
+		}
+		parts := strings.Split(raw, ",")
+		f.Set(reflect.ValueOf(parts))
+	default:
+		return fmt.Errorf("unsupported parameter type %s", f.Type())
+	}
+	return nil
+}

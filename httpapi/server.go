@@ -1,0 +1,145 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/auth"
+)
+
+// SessionCookie is the name of the console session cookie.
+const SessionCookie = "switchyard_session"
+
+// CSRFHeader carries the session's CSRF token on cookie-authenticated writes.
+const CSRFHeader = "X-CSRF-Token"
+
+// Server is the control plane's HTTP API.
+type Server struct {
+	Store  switchyard.Store
+	Auth   *auth.Service
+	Logger *slog.Logger
+	Now    func() time.Time
+	// Version is reported by /healthz and the OpenAPI document.
+	Version string
+	// SecureCookies marks the session cookie Secure (serve over HTTPS).
+	SecureCookies bool
+	// UI serves the console for every path outside /api; nil serves nothing.
+	UI http.Handler
+	// Checks are the readiness checks of /readyz besides the store.
+	Checks map[string]func(ctx context.Context) error
+
+	routes []*Route
+	mux    *http.ServeMux
+	demo   bool
+}
+
+// New returns a server with the identity routes registered. Callers add
+// their routes with Handle before calling Handler.
+func New(store switchyard.Store, a *auth.Service, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &Server{Store: store, Auth: a, Logger: logger, Now: time.Now, Version: "dev", Checks: map[string]func(context.Context) error{}}
+	s.Handle(s.identityRoutes()...)
+	s.Handle(s.systemRoutes()...)
+	return s
+}
+
+// Handle adds routes to the table.
+func (s *Server) Handle(routes ...*Route) { s.routes = append(s.routes, routes...) }
+
+// Routes returns the route table, for tests and the OpenAPI document.
+func (s *Server) Routes() []*Route { return s.routes }
+
+// Handler builds the HTTP handler: every route wrapped in authentication,
+// authorization, CSRF and audit, plus health, OpenAPI and the console.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, switchyard.Errorf(switchyard.CodeNotFound, "no API operation %s %s", r.Method, r.URL.Path).WithReason("route.not_found", nil), s.Logger)
+	})
+	if s.UI != nil {
+		mux.Handle("/", s.UI)
+	}
+	s.mux = mux
+	return s.middleware(mux)
+}
+
+// wrap runs one route: who is calling, may they, is it a forged write, then
+// the handler, then the audit record.
+func (s *Server) wrap(rt *Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &Call{W: w, R: r, Route: rt, srv: s}
+		if err := s.admit(c); err != nil {
+			c.fail(err)
+		} else {
+			rt.serve(c)
+		}
+		if rt.IsWrite() {
+			s.audit(c)
+		}
+	})
+}
+
+// admit authenticates the caller and checks the route's access level and,
+// for writes made with the session cookie, the CSRF token.
+func (s *Server) admit(c *Call) error {
+	p, err := s.principal(c.R)
+	if err != nil && c.Route.Access != Public {
+		if switchyard.IsCode(err, switchyard.CodeUnauthenticated) {
+			s.clearCookie(c.W)
+		}
+		return err
+	}
+	c.Principal = p
+	if c.Route.Access == Public {
+		return nil
+	}
+	if p == nil {
+		return switchyard.Errorf(switchyard.CodeUnauthenticated, "sign in first: this operation needs a session or an API token").WithReason("auth.required", nil)
+	}
+	need := map[Access]switchyard.Role{SignedIn: switchyard.RoleViewer, Operator: switchyard.RoleOperator, Admin: switchyard.RoleAdmin}[c.Route.Access]
+	if !p.User.Role.AtLeast(need) {
+		return switchyard.Errorf(switchyard.CodeForbidden, "%s %s needs the %s role; you are %s", c.Route.Method, c.Route.Path, need, p.User.Role).
+			WithReason("auth.role", map[string]string{"role": string(need)})
+	}
+	if c.Route.IsWrite() && !p.CheckCSRF(c.R.Header.Get(CSRFHeader)) {
+		return switchyard.Errorf(switchyard.CodeForbidden, "missing or wrong %s header: writes made with the session cookie must echo the CSRF token", CSRFHeader).
+			WithReason("auth.csrf", nil)
+	}
+	return nil
+}
+
+// principal resolves the caller from a bearer token or the session cookie.
+// No credentials at all is (nil, nil).
+func (s *Server) principal(r *http.Request) (*auth.Principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, secret, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+			return nil, switchyard.Errorf(switchyard.CodeUnauthenticated, "the Authorization header must be \"Bearer <token>\"").WithReason("token.invalid", nil)
+		}
+		return s.Auth.TokenPrincipal(r.Context(), strings.TrimSpace(secret))
+	}
+	if ck, err := r.Cookie(SessionCookie); err == nil && ck.Value != "" {
+		return s.Auth.SessionPrincipal(r.Context(), ck.Value)
+	}
+	return nil, nil
+}
+
+// setCookie sets the session cookie: HttpOnly, SameSite=Strict, Secure when
+// configured.
+func (s *Server) setCookie(w http.ResponseWriter, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter) { s.setCookie(w, "", -1) }
