@@ -46,6 +46,9 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(
 		newVersionCmd(),
+		newServerCmd(),
+		newDemoCmd(),
+		newOpenAPICmd(),
 	)
 	return root
 }

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/switchyard-io/switchyard/store/postgres"
+)
+
+// Config is the server's configuration: defaults, then a YAML file, then
+// SWITCHYARD_* environment variables, then flags. Unknown keys are errors.
+type Config struct {
+	// Listen is the API and console address, host:port.
+	Listen string `yaml:"listen"`
+	// DataDir holds the SQLite database and local state.
+	DataDir string `yaml:"data_dir"`
+	// AdminPassword is used once, when the store has no users; empty
+	// generates a random password printed once.
+	AdminPassword string `yaml:"admin_password" secret:"all"`
+	Store         StoreConfig `yaml:"store"`
+	Log           LogConfig   `yaml:"log"`
+	Auth          AuthConfig  `yaml:"auth"`
+}
+
+// StoreConfig selects the database.
+type StoreConfig struct {
+	// Driver is sqlite (embedded, default) or postgres.
+	Driver string `yaml:"driver"`
+	// DSN is the SQLite file path (default DATA_DIR/switchyard.db) or the
+	// PostgreSQL connection string.
+	DSN string `yaml:"dsn" secret:"dsn"`
+}
+
+// LogConfig shapes the server log.
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// AuthConfig shapes console sessions.
+type AuthConfig struct {
+	SessionTTL Duration `yaml:"session_ttl"`
+	// SecureCookies marks the session cookie Secure; set it when the
+	// console is served over HTTPS.
+	SecureCookies bool `yaml:"secure_cookies"`
+}
+
+// Duration is a time.Duration written like "12h" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 30m or 12h", n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML implements yaml.Marshaler.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// defaultConfig returns the built-in defaults.
+func defaultConfig() Config {
+	return Config{
+		Listen:  "127.0.0.1:8080",
+		DataDir: defaultDataDir(),
+		Store:   StoreConfig{Driver: "sqlite"},
+		Log:     LogConfig{Level: "info", Format: "text"},
+		Auth:    AuthConfig{SessionTTL: Duration(12 * time.Hour)},
+	}
+}
+
+// defaultDataDir is the per-user data directory.
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "switchyard")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "switchyard")
+	}
+	return "switchyard-data"
+}
+
+// configError names the key that is wrong.
+type configError struct {
+	key, msg string
+}
+
+func (e *configError) Error() string { return "config: " + e.key + ": " + e.msg }
+
+// loadFile merges the YAML file at path into c, refusing unknown keys.
+func (c *Config) loadFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: read %s: %w", path, err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return fmt.Errorf("config: %s is not valid YAML: %w", path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil
+	}
+	return decodeStrict(doc.Content[0], reflect.ValueOf(c).Elem(), "")
+}
+
+// decodeStrict decodes node into v, naming the full key of any unknown key
+// or bad value.
+func decodeStrict(node *yaml.Node, v reflect.Value, prefix string) error {
+	if v.Kind() != reflect.Struct || v.Type() == reflect.TypeFor[Duration]() {
+		if err := node.Decode(v.Addr().Interface()); err != nil {
+			return &configError{strings.TrimSuffix(prefix, "."), fmt.Sprintf("line %d: %s", node.Line, yamlMessage(err))}
+		}
+		return nil
+	}
+	if node.Kind != yaml.MappingNode {
+		return &configError{strings.TrimSuffix(prefix, ".") + "", fmt.Sprintf("line %d: must be a mapping of keys", node.Line)}
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, val := node.Content[i], node.Content[i+1]
+		f, ok := fieldByTag(v, k.Value)
+		if !ok {
+			return &configError{prefix + k.Value, fmt.Sprintf("line %d: unknown key (known keys: %s)", k.Line, strings.Join(knownKeys(v.Type()), ", "))}
+		}
+		if err := decodeStrict(val, f, prefix+k.Value+"."); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		return regexp.MustCompile(`^line \d+: `).ReplaceAllString(te.Errors[0], "")
+	}
+	return err.Error()
+}
+
+func fieldByTag(v reflect.Value, key string) (reflect.Value, bool) {
+	for i := range v.NumField() {
+		if strings.Split(v.Type().Field(i).Tag.Get("yaml"), ",")[0] == key {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+func knownKeys(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		out = append(out, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
+	}
+	return out
+}
+
+// loadEnv applies SWITCHYARD_<KEY> variables, e.g. SWITCHYARD_STORE_DSN for
+// store.dsn. Variables that name no key are ignored (other tools share the
+// prefix, such as SWITCHYARD_TEST_POSTGRES).
+func (c *Config) loadEnv(getenv func(string) string) error {
+	return walkKeys(reflect.ValueOf(c).Elem(), "", func(key string, f reflect.Value) error {
+		name := "SWITCHYARD_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		raw := getenv(name)
+		if raw == "" {
+			return nil
+		}
+		if err := setScalar(f, raw); err != nil {
+			return &configError{key, fmt.Sprintf("from %s: %v", name, err)}
+		}
+		return nil
+	})
+}
+
+// walkKeys calls fn for every scalar key of v, with its dotted name.
+func walkKeys(v reflect.Value, prefix string, fn func(key string, f reflect.Value) error) error {
+	for i := range v.NumField() {
+		key := prefix + strings.Split(v.Type().Field(i).Tag.Get("yaml"), ",")[0]
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct {
+			if err := walkKeys(f, key+".", fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(key, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setScalar parses raw into a string, bool or Duration field.
+func setScalar(f reflect.Value, raw string) error {
+	switch {
+	case f.Type() == reflect.TypeFor[Duration]():
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 30m or 12h", raw)
+		}
+		f.SetInt(int64(d))
+	case f.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", raw)
+		}
+		f.SetBool(b)
+	case f.Kind() == reflect.String:
+		f.SetString(raw)
+	default:
+		return fmt.Errorf("unsupported type %s", f.Type())
+	}
+	return nil
+}
+
+// validate checks every key, naming the first that is wrong, and fills the
+// defaults that depend on other keys.
+func (c *Config) validate() error {
+	if err := validateListen(c.Listen); err != nil {
+		return &configError{"listen", err.Error()}
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return &configError{"data_dir", "must not be empty"}
+	}
+	switch c.Store.Driver {
+	case "sqlite":
+		if c.Store.DSN == "" {
+			c.Store.DSN = filepath.Join(c.DataDir, "switchyard.db")
+		}
+		if strings.ContainsAny(c.Store.DSN, "?#") || strings.HasPrefix(c.Store.DSN, "postgres") {
+			return &configError{"store.dsn", fmt.Sprintf("%q is not a SQLite file path (for PostgreSQL set store.driver: postgres)", c.Store.DSN)}
+		}
+	case "postgres":
+		if c.Store.DSN == "" {
+			return &configError{"store.dsn", "is required when store.driver is postgres (e.g. postgres://user@host:5432/db)"}
+		}
+		if err := postgres.ParseDSN(c.Store.DSN); err != nil {
+			return &configError{"store.dsn", "invalid PostgreSQL DSN: " + redactDSN(err.Error())}
+		}
+	default:
+		return &configError{"store.driver", fmt.Sprintf("%q must be sqlite or postgres", c.Store.Driver)}
+	}
+	if !oneOf(c.Log.Level, "debug", "info", "warn", "error") {
+		return &configError{"log.level", fmt.Sprintf("%q must be debug, info, warn or error", c.Log.Level)}
+	}
+	if !oneOf(c.Log.Format, "text", "json") {
+		return &configError{"log.format", fmt.Sprintf("%q must be text or json", c.Log.Format)}
+	}
+	if time.Duration(c.Auth.SessionTTL) < time.Minute {
+		return &configError{"auth.session_ttl", "must be at least 1m"}
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 8 {
+		return &configError{"admin_password", "must be at least 8 characters"}
+	}
+	return nil
+}
+
+// validateListen checks a host:port address.
+func validateListen(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (e.g. 127.0.0.1:8080)", addr)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q: port %q must be a number from 0 to 65535", addr, port)
+	}
+	if host != "" && net.ParseIP(host) == nil && !regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`).MatchString(host) {
+		return fmt.Errorf("%q: %q is not an IP address or host name", addr, host)
+	}
+	return nil
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}
+
+// redacted returns a copy of c safe to print: secrets replaced.
+func (c Config) redacted() Config {
+	if c.AdminPassword != "" {
+		c.AdminPassword = "<redacted>"
+	}
+	c.Store.DSN = redactDSN(c.Store.DSN)
+	return c
+}
+
+var kvPasswordRE = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S+)`)
+
+// redactDSN hides the password in a URL or key=value DSN.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "redacted")
+			dsn = u.String()
+		}
+	}
+	if strings.Contains(dsn, "://") {
+		// Also hide a password given as a query parameter.
+		dsn = regexp.MustCompile(`(?i)([?&]password=)[^&]*`).ReplaceAllString(dsn, "${1}redacted")
+	}
+	return kvPasswordRE.ReplaceAllString(dsn, "${1}redacted")
+}
