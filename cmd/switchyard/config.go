@@ -27,7 +27,7 @@ type Config struct {
 	DataDir string `yaml:"data_dir"`
 	// AdminPassword is used once, when the store has no users; empty
 	// generates a random password printed once.
-	AdminPassword string `yaml:"admin_password" secret:"all"`
+	AdminPassword string      `yaml:"admin_password" secret:"all"`
 	Store         StoreConfig `yaml:"store"`
 	Log           LogConfig   `yaml:"log"`
 	Auth          AuthConfig  `yaml:"auth"`
@@ -313,7 +313,7 @@ func redactDSN(dsn string) string {
 	}
 	if strings.Contains(dsn, "://") {
 		// Also hide a password given as a query parameter.
-		dsn = regexp.MustCompile(`(?i)([?&]password=)[^&]*`).ReplaceAllString(dsn, "${1}redacted")
+		return regexp.MustCompile(`(?i)([?&]password=)[^&]*`).ReplaceAllString(dsn, "${1}redacted")
 	}
 	return kvPasswordRE.ReplaceAllString(dsn, "${1}redacted")
 }

@@ -44,11 +44,19 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	registerGlobalFlags(root)
 	root.AddCommand(
 		newVersionCmd(),
 		newServerCmd(),
 		newDemoCmd(),
 		newOpenAPICmd(),
+		newLoginCmd(),
+		newLogoutCmd(),
+		newWhoamiCmd(),
+		newUserCmd(),
+		newGroupCmd(),
+		newTokenCmd(),
+		newAuditCmd(),
 	)
 	return root
 }

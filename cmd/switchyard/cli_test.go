@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/switchyard-io/switchyard/auth"
+	"github.com/switchyard-io/switchyard/httpapi"
+	"github.com/switchyard-io/switchyard/store/sqlite"
+)
+
+// startAPI runs an API server in process for CLI tests.
+func startAPI(t *testing.T) string {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := auth.New(st, logger)
+	if _, err := a.Bootstrap(t.Context(), "admin-password"); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(httpapi.New(st, a, logger).Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func TestLoginWhoamiAndAdminCommands(t *testing.T) {
+	url := startAPI(t)
+	t.Setenv("SWITCHYARD_CLI_CONFIG", filepath.Join(t.TempDir(), "cli.yaml"))
+	t.Setenv("SWITCHYARD_SERVER", "")
+	t.Setenv("SWITCHYARD_TOKEN", "")
+
+	code, _, stderr := runCLI(t, "", "whoami", "--server", url)
+	if code == 0 || !strings.Contains(stderr, "sign in first") {
+		t.Fatalf("whoami before login: %d %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "wrong-password\n", "login", "--server", url, "--password-stdin")
+	if code == 0 || !strings.Contains(stderr, "invalid user name or password") {
+		t.Fatalf("bad login: %d %q", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "admin-password\n", "login", "--server", url, "--password-stdin")
+	if code != 0 || !strings.Contains(out, "Signed in to "+url+" as admin") {
+		t.Fatalf("login: %d %q %q", code, out, stderr)
+	}
+	// The saved server and token are used from now on, without flags.
+	code, out, _ = runCLI(t, "", "whoami")
+	if code != 0 || !strings.Contains(out, "role    admin") {
+		t.Fatalf("whoami: %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, "", "whoami", "-o", "json")
+	var u map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &u) != nil || u["name"] != "admin" {
+		t.Fatalf("whoami -o json: %d %q", code, out)
+	}
+	if code, out, _ = runCLI(t, "", "whoami", "-o", "yaml"); code != 0 || !strings.Contains(out, "name: admin") {
+		t.Fatalf("whoami -o yaml: %d %q", code, out)
+	}
+	if code, _, stderr = runCLI(t, "", "whoami", "-o", "xml"); code != 2 || !strings.Contains(stderr, "--output") {
+		t.Fatalf("bad --output: %d %q", code, stderr)
+	}
+
+	steps := [][]string{
+		{"group", "create", "order-group", "--description", "orders"},
+		{"user", "create", "alice", "--role", "operator", "--group", "order-group"},
+		{"token", "create", "ci", "--expires-in", "24h"},
+	}
+	for _, args := range steps {
+		if code, out, stderr := runCLI(t, "alice-password\n", args...); code != 0 {
+			t.Fatalf("%v: %d %q %q", args, code, out, stderr)
+		}
+	}
+	code, out, _ = runCLI(t, "", "user", "list")
+	if code != 0 || !strings.Contains(out, "alice") || !strings.Contains(out, "order-group") {
+		t.Fatalf("user list: %q", out)
+	}
+	code, out, _ = runCLI(t, "", "audit", "--action", "user.")
+	if code != 0 || !strings.Contains(out, "user.create") || !strings.Contains(out, "user/alice") {
+		t.Fatalf("audit: %q", out)
+	}
+	code, _, stderr = runCLI(t, "x\n", "user", "create", "Bad Name")
+	if code == 0 || !strings.Contains(stderr, "name") {
+		t.Fatalf("bad user name: %d %q", code, stderr)
+	}
+	if code, out, _ = runCLI(t, "", "logout"); code != 0 || !strings.Contains(out, "Signed out") {
+		t.Fatalf("logout: %q", out)
+	}
+	if code, _, _ = runCLI(t, "", "whoami", "--server", url); code == 0 {
+		t.Fatal("whoami works after logout")
+	}
+}
