@@ -194,7 +194,13 @@ func lexNumber(src string, i int) (token, *SyntaxError) {
 		}
 		j = k
 	}
-	if j < len(src) && strings.IndexByte("LlFfDd", src[j]) >= 0 {
+	// SpEL reads a letter L right after 12 or 1.5 as a suffix (an error for
+	// 1.5), but after an exponent as the start of a word (1e3lt 2).
+	suffixes := "LlFfDd"
+	if strings.ContainsAny(src[i:j], "eE") {
+		suffixes = "FfDd"
+	}
+	if j < len(src) && strings.IndexByte(suffixes, src[j]) >= 0 {
 		return token{}, errAt(src, i, fmt.Sprintf("number suffix %q in %s is not supported; write a plain decimal number", src[j], src[i:j+1]))
 	}
 	return token{kind: tNum, pos: i, end: j, text: src[i:j]}, nil
