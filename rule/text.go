@@ -3,6 +3,7 @@ package rule
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // splitList splits a ";" list like Nepxion's StringUtil.splitToList
@@ -147,27 +148,32 @@ func isTokenizerSpace(r rune) bool {
 }
 
 // javaCompare orders strings like Java's String.compareTo: by UTF-16 code
-// units, which differs from Go's byte order only above U+FFFF.
+// units, which differs from Go's byte order only above U+FFFF. It does not
+// allocate.
 func javaCompare(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	ua, ub := utf16Units(ra), utf16Units(rb)
-	for i := 0; i < len(ua) && i < len(ub); i++ {
-		if ua[i] != ub[i] {
-			return int(ua[i]) - int(ub[i])
-		}
-	}
-	return len(ua) - len(ub)
-}
-
-func utf16Units(rs []rune) []uint16 {
-	out := make([]uint16, 0, len(rs))
-	for _, r := range rs {
-		if r >= 0x10000 {
-			r -= 0x10000
-			out = append(out, uint16(0xD800+(r>>10)), uint16(0xDC00+(r&0x3FF)))
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		a, b = a[na:], b[nb:]
+		if ra == rb {
 			continue
 		}
-		out = append(out, uint16(r))
+		ha, la := utf16Pair(ra)
+		hb, lb := utf16Pair(rb)
+		if ha != hb {
+			return int(ha) - int(hb)
+		}
+		return int(la) - int(lb)
 	}
-	return out
+	return len(a) - len(b)
+}
+
+// utf16Pair returns the first and second UTF-16 code unit of r (second 0
+// when r fits in one unit).
+func utf16Pair(r rune) (uint16, uint16) {
+	if r < 0x10000 {
+		return uint16(r), 0
+	}
+	r -= 0x10000
+	return uint16(0xD800 + (r >> 10)), uint16(0xDC00 + (r & 0x3FF))
 }

@@ -1,0 +1,247 @@
+package rule
+
+// filterKind names the strategy filters, in Nepxion's order
+// (strategy/filter/*EnabledFilter, rule-model.md §4.3).
+type filterKind int
+
+const (
+	filterIDBlacklist filterKind = iota
+	filterAddressBlacklist
+	filterGroup
+	filterEnv
+	filterZone
+	filterAddress
+	filterRegion
+	filterVersion
+	numFilters
+)
+
+// view is the list a Nepxion filter sees while it removes servers from it:
+// the survivors so far (idx[:w]), the current server and the ones still to
+// check (idx[r:]). Filters that look at "the servers" see exactly this.
+type view struct {
+	idx  []int
+	w, r int
+}
+
+func (v *view) each(yield func(int) bool) {
+	for _, i := range v.idx[:v.w] {
+		if !yield(i) {
+			return
+		}
+	}
+	for _, i := range v.idx[v.r:] {
+		if !yield(i) {
+			return
+		}
+	}
+}
+
+// chain runs the strategy filters over idx in place.
+func (s *selector) chain(idx []int) ([]int, error) {
+	for f := range numFilters {
+		v := view{idx: idx}
+		for v.r < len(idx) {
+			i := idx[v.r]
+			keep, err := s.keep(f, &v, i)
+			if err != nil {
+				return idx[:0], err
+			}
+			v.r++
+			if keep {
+				idx[v.w] = i
+				v.w++
+			}
+		}
+		idx = idx[:v.w]
+	}
+	return idx, nil
+}
+
+func (s *selector) value(h RouteHeader) string { return ServiceValue(s.routes[h], s.h.Provider) }
+
+// keep is one filter's apply(servers, server).
+func (s *selector) keep(f filterKind, v *view, i int) (bool, error) {
+	in := &s.c[i]
+	o := &s.h.Options
+	switch f {
+	case filterIDBlacklist:
+		ids := s.value(HeaderIDBlacklist)
+		return ids == "" || !MatchList(ids, in.UUID()), nil
+	case filterAddressBlacklist:
+		a := s.value(HeaderAddressBlacklist)
+		return a == "" || !MatchAddress(a, in.Host, in.Port), nil
+	case filterGroup:
+		return !o.ConsumerIsolation || in.IsGateway() || s.h.Self == nil || orDefault(in.Group) == orDefault(s.h.Self.Group), nil
+	case filterEnv:
+		return s.keepEnv(v, in), nil
+	case filterZone:
+		return s.keepZone(v, in), nil
+	case filterAddress:
+		return s.keepAddress(v, in), nil
+	case filterRegion:
+		return s.keepRegion(v, in)
+	}
+	return s.keepVersion(v, in), nil
+}
+
+func (s *selector) keepEnv(v *view, in *Instance) bool {
+	env := s.routes[HeaderEnv]
+	if env == "" {
+		return true
+	}
+	found := false
+	for i := range v.each {
+		if s.c[i].EnvOr() == env {
+			found = true
+			break
+		}
+	}
+	if !found && s.h.Options.EnvFailover {
+		fo := s.value(HeaderEnvFailover)
+		if fo == "" {
+			fo = "common"
+		}
+		return MatchList(fo, in.EnvOr())
+	}
+	return in.EnvOr() == env
+}
+
+func (s *selector) keepZone(v *view, in *Instance) bool {
+	if !s.h.Options.ZoneAffinity {
+		return true
+	}
+	zone := Default
+	if s.h.Self != nil {
+		zone = s.h.Self.ZoneOr()
+	}
+	found := false
+	for i := range v.each {
+		if s.c[i].ZoneOr() == zone {
+			found = true
+			break
+		}
+	}
+	if !found && s.h.Options.ZoneFailover {
+		fo := s.value(HeaderZoneFailover)
+		return fo == "" || MatchList(fo, in.ZoneOr())
+	}
+	return in.ZoneOr() == zone
+}
+
+func (s *selector) keepAddress(v *view, in *Instance) bool {
+	addrs := s.value(HeaderAddress)
+	if addrs == "" {
+		return true
+	}
+	if s.h.Options.AddressFailover {
+		matched := false
+		for i := range v.each {
+			if MatchAddress(addrs, s.c[i].Host, s.c[i].Port) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			fo := s.value(HeaderAddressFailover)
+			return fo == "" || MatchAddress(fo, in.Host, in.Port)
+		}
+	}
+	return MatchAddress(addrs, in.Host, in.Port)
+}
+
+func (s *selector) keepRegion(v *view, in *Instance) (bool, error) {
+	regions := s.value(HeaderRegion)
+	if regions == "" {
+		if !s.h.Options.RegionTransfer {
+			return true, nil
+		}
+		rt := s.value(HeaderRegionTransfer)
+		if rt == "" {
+			return false, ErrRegionTransferMissing
+		}
+		return MatchList(rt, in.RegionOr()), nil
+	}
+	if s.h.Options.RegionFailover {
+		matched := false
+		for i := range v.each {
+			if MatchList(regions, s.c[i].RegionOr()) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			if in.Active {
+				return false, nil // a multi-active provider is never a failover target
+			}
+			fo := s.value(HeaderRegionFailover)
+			return fo == "" || MatchList(fo, in.RegionOr()), nil
+		}
+	}
+	return MatchList(regions, in.RegionOr()), nil
+}
+
+func (s *selector) keepVersion(v *view, in *Instance) bool {
+	versions := s.value(HeaderVersion)
+	o := &s.h.Options
+	if versions == "" {
+		if !o.VersionPrefer {
+			return true
+		}
+		if vp := s.value(HeaderVersionPrefer); vp != "" {
+			return MatchList(vp, in.VersionOr())
+		}
+		return s.oldestStable(v, in)
+	}
+	if o.VersionFailover {
+		matched := false
+		for i := range v.each {
+			if MatchList(versions, s.c[i].VersionOr()) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			if vf := s.value(HeaderVersionFailover); vf != "" {
+				return MatchList(vf, in.VersionOr())
+			}
+			return !o.VersionFailoverStable || s.oldestStable(v, in)
+		}
+	}
+	return MatchList(versions, in.VersionOr())
+}
+
+// oldestStable is StrategyVersionEnabledFilter.containVersion: an instance
+// without version is always kept, as are all when one version is online;
+// otherwise only the oldest version (by version string, or start time).
+func (s *selector) oldestStable(v *view, in *Instance) bool {
+	own := in.VersionOr()
+	if own == Default {
+		return true
+	}
+	var oldest *Instance
+	distinct := 0
+	first := ""
+	for i := range v.each {
+		c := &s.c[i]
+		if distinct == 0 {
+			first, distinct = c.VersionOr(), 1
+		} else if distinct == 1 && c.VersionOr() != first {
+			distinct = 2
+		}
+		if oldest == nil || s.older(c, oldest) {
+			oldest = c
+		}
+	}
+	if distinct <= 1 {
+		return true
+	}
+	return oldest.VersionOr() == own
+}
+
+func (s *selector) older(a, b *Instance) bool {
+	if s.h.Options.VersionSort == SortByTime {
+		return compareStart(a, b) < 0
+	}
+	return javaCompare(a.VersionOr(), b.VersionOr()) < 0
+}

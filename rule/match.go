@@ -1,0 +1,248 @@
+package rule
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// MatchList reports whether value is in the ";" list values, exactly or by a
+// Spring AntPathMatcher pattern (Nepxion's DiscoveryMatcher.match): exact
+// membership is tried first, then every token as a pattern. It does not
+// allocate.
+func MatchList(values, value string) bool {
+	for tok := range tokens(values) {
+		if tok == value {
+			return true
+		}
+	}
+	for tok := range tokens(values) {
+		if AntMatch(tok, value) {
+			return true
+		}
+	}
+	return false
+}
+
+// InList reports whether value is exactly one of the ";" list tokens.
+func InList(values, value string) bool {
+	for tok := range tokens(values) {
+		if tok == value {
+			return true
+		}
+	}
+	return false
+}
+
+// MatchAddress is DiscoveryMatcher.matchAddress: each token of addresses is
+// compared with "host:port", "host" and "port", exactly first and then as a
+// pattern. It does not allocate.
+func MatchAddress(addresses, host string, port int) bool {
+	var pb [20]byte
+	portStr := strconv.AppendInt(pb[:0], int64(port), 10)
+	var ab [300]byte
+	hostPort := ab[:0]
+	if len(host)+1+len(portStr) <= len(ab) {
+		hostPort = append(append(append(hostPort, host...), ':'), portStr...)
+	}
+	for tok := range tokens(addresses) {
+		if tok == host || string(portStr) == tok || string(hostPort) == tok {
+			return true
+		}
+	}
+	for tok := range tokens(addresses) {
+		if antMatchBytes(tok, hostPort) || AntMatch(tok, host) || antMatchBytes(tok, portStr) {
+			return true
+		}
+	}
+	return false
+}
+
+// antMatchBytes matches a byte path without converting it to a string on
+// the heap: the conversion in the call is not retained.
+func antMatchBytes(pattern string, path []byte) bool {
+	if len(path) == 0 && pattern != "" {
+		return AntMatch(pattern, "")
+	}
+	return AntMatch(pattern, unsafeString(path))
+}
+
+// tokens yields the non-empty ";" tokens of s, as splitByWholeSeparator does.
+func tokens(s string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for s != "" {
+			i := strings.IndexByte(s, ';')
+			tok := s
+			if i >= 0 {
+				tok, s = s[:i], s[i+1:]
+			} else {
+				s = ""
+			}
+			if tok != "" && !yield(tok) {
+				return
+			}
+		}
+	}
+}
+
+// AntMatch is Spring's AntPathMatcher.match(pattern, path) with the default
+// "/" separator: "?" matches one character, "*" any characters within a path
+// segment, "**" any number of segments. URI template variables ({name}) are
+// not supported and match literally. It does not allocate for paths of up to
+// 32 segments.
+func AntMatch(pattern, path string) bool {
+	if strings.HasPrefix(path, "/") != strings.HasPrefix(pattern, "/") {
+		return false
+	}
+	if !strings.Contains(pattern, "/") && !strings.Contains(path, "/") {
+		switch {
+		case pattern == "" && path == "":
+			return true
+		case pattern == "" || path == "":
+			return false
+		}
+		return globSegment(pattern, path)
+	}
+	var pb, sb [32]string
+	patt, ok1 := splitSegments(pattern, pb[:0])
+	dirs, ok2 := splitSegments(path, sb[:0])
+	if !ok1 || !ok2 {
+		patt, dirs = splitSegments2(pattern), splitSegments2(path)
+	}
+	return matchSegments(pattern, path, patt, dirs)
+}
+
+func splitSegments(s string, dst []string) ([]string, bool) {
+	for tok := range strings.SplitSeq(s, "/") {
+		if tok == "" {
+			continue
+		}
+		if len(dst) == cap(dst) {
+			return nil, false
+		}
+		dst = append(dst, tok)
+	}
+	return dst, true
+}
+
+func splitSegments2(s string) []string {
+	var out []string
+	for tok := range strings.SplitSeq(s, "/") {
+		if tok != "" {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+// matchSegments is AntPathMatcher.doMatch with fullMatch=true.
+func matchSegments(pattern, path string, patt, dirs []string) bool {
+	ps, pe, ds, de := 0, len(patt)-1, 0, len(dirs)-1
+	for ps <= pe && ds <= de && patt[ps] != "**" {
+		if !globSegment(patt[ps], dirs[ds]) {
+			return false
+		}
+		ps, ds = ps+1, ds+1
+	}
+	if ds > de {
+		if ps > pe {
+			return strings.HasSuffix(pattern, "/") == strings.HasSuffix(path, "/")
+		}
+		if ps == pe && patt[ps] == "*" && strings.HasSuffix(path, "/") {
+			return true
+		}
+		return allDoubleStar(patt[ps : pe+1])
+	} else if ps > pe {
+		return false
+	}
+	for ps <= pe && ds <= de && patt[pe] != "**" {
+		if !globSegment(patt[pe], dirs[de]) {
+			return false
+		}
+		if pe == len(patt)-1 && strings.HasSuffix(pattern, "/") != strings.HasSuffix(path, "/") {
+			return false
+		}
+		pe, de = pe-1, de-1
+	}
+	if ds > de {
+		return allDoubleStar(patt[ps : pe+1])
+	}
+	for ps != pe && ds <= de {
+		next := -1
+		for i := ps + 1; i <= pe; i++ {
+			if patt[i] == "**" {
+				next = i
+				break
+			}
+		}
+		if next == ps+1 {
+			ps++
+			continue
+		}
+		patLen, strLen, found := next-ps-1, de-ds+1, -1
+	search:
+		for i := 0; i <= strLen-patLen; i++ {
+			for j := 0; j < patLen; j++ {
+				if !globSegment(patt[ps+j+1], dirs[ds+i+j]) {
+					continue search
+				}
+			}
+			found = ds + i
+			break
+		}
+		if found == -1 {
+			return false
+		}
+		ps, ds = next, found+patLen
+	}
+	return allDoubleStar(patt[ps : pe+1])
+}
+
+func allDoubleStar(p []string) bool {
+	for _, s := range p {
+		if s != "**" {
+			return false
+		}
+	}
+	return true
+}
+
+// globSegment matches one segment: "*" is any run of characters, "?" one
+// character; like Java's regex ".", neither matches '\n' or '\r'.
+func globSegment(p, s string) bool {
+	pi, si := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		r, rn := utf8.DecodeRuneInString(s[si:])
+		if pi < len(p) {
+			switch c := p[pi]; {
+			case c == '*':
+				starP, starS = pi, si
+				pi++
+				continue
+			case c == '?' && r != '\n' && r != '\r':
+				pi++
+				si += rn
+				continue
+			case c != '?' && c != '*':
+				pr, pn := utf8.DecodeRuneInString(p[pi:])
+				if pr == r {
+					pi += pn
+					si += rn
+					continue
+				}
+			}
+		}
+		if starP >= 0 && r != '\n' && r != '\r' {
+			_, rn0 := utf8.DecodeRuneInString(s[starS:])
+			starS += rn0
+			pi, si = starP+1, starS
+			continue
+		}
+		return false
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
