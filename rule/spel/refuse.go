@@ -130,7 +130,7 @@ func (p *parser) unexpected(t token) *SyntaxError {
 	case t.kind == tDot || t.kind == tLBrack || t.kind == tSelect:
 		return p.postfix()
 	case t.kind == tStr || t.kind == tNum || t.kind == tIdent || t.kind == tHash || t.kind == tLParen:
-		msg = fmt.Sprintf("missing operator before %s", tokenText(t))
+		msg = fmt.Sprintf("missing operator before %s", p.near(t))
 	}
 	return errAt(p.src, t.pos, msg)
 }
@@ -140,10 +140,23 @@ func isRel(t token) bool {
 	return ok
 }
 
-// tokenText shows a token in a message.
+// tokenText shows a token in a message: words and literals as written,
+// punctuation quoted, a '#' with the text that follows it.
 func tokenText(t token) string {
-	if t.kind == tEOF {
+	switch t.kind {
+	case tEOF:
 		return "the end of the expression"
+	case tStr, tNum, tIdent:
+		return shorten(t.text)
 	}
-	return shorten(t.text)
+	return "'" + t.text + "'"
+}
+
+// near shows the source from token t on, up to the next space.
+func (p *parser) near(t token) string {
+	rest := p.src[t.pos:]
+	if end := strings.IndexAny(rest, " \t\r\n"); end > 0 {
+		rest = rest[:end]
+	}
+	return shorten(rest)
 }

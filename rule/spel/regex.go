@@ -1,8 +1,10 @@
 package spel
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 )
@@ -27,6 +29,10 @@ func compileJavaRegex(pattern string) (*regexp.Regexp, int, string) {
 		return nil, pos, msg
 	}
 	re, err := regexp.Compile(`^(?:` + t.out.String() + `)$`)
+	var serr *syntax.Error
+	if errors.As(err, &serr) {
+		return nil, 0, fmt.Sprintf("regex %q is not valid: %s", pattern, serr.Code)
+	}
 	if err != nil {
 		return nil, 0, fmt.Sprintf("regex %q is not valid: %v", pattern, err)
 	}

@@ -144,8 +144,8 @@ func (p *parser) lintVarVar(n node, text string) {
 // mismatch explains comparisons whose operand types can never meet.
 func (p *parser) mismatch(n node, l, r node) string {
 	pair := func(a, b vtype) bool { return l.typ == a && r.typ == b || l.typ == b && r.typ == a }
-	other := r
-	if l.typ != vVar {
+	other := r // the side a message names: the literal, or the condition against a variable
+	if r.typ == vVar || r.typ == vBool && l.typ != vVar {
 		other = l
 	}
 	quoted := ""
