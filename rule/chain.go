@@ -58,7 +58,7 @@ func (s *selector) chain(idx []int) ([]int, error) {
 	return idx, nil
 }
 
-func (s *selector) value(h RouteHeader) string { return ServiceValue(s.routes[h], s.h.Provider) }
+func (s *selector) value(h RouteHeader) string { return s.vals[h] }
 
 // keep is one filter's apply(servers, server).
 func (s *selector) keep(f filterKind, v *view, i int) (bool, error) {

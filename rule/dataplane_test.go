@@ -73,7 +73,7 @@ func (g *guide) call(req MapRequest) (a, b Instance) {
 	StampGateway(out, &d, g.gw, &g.gwSelf, GatewaySwitches{OriginalHeaderIgnored: true, CoreTransmission: true})
 	routes := g.gw.ContextRoutes(out, &d, false)
 	as := g.of(svcA)
-	sel, err := Select(&Hop{Rule: g.gw, Routes: &routes, Self: &g.gwSelf, Provider: svcA, RoundRobin: &g.rrGateway, Rand: g.rnd}, as, nil)
+	sel, err := Select(&Hop{Rule: g.gw, Routes: routes, Self: &g.gwSelf, Provider: svcA, RoundRobin: &g.rrGateway, Rand: g.rnd}, as, nil)
 	if err != nil {
 		g.t.Fatalf("gateway → a: %v", err)
 	}
@@ -93,7 +93,7 @@ func (g *guide) call(req MapRequest) (a, b Instance) {
 		g.rrA[a.Port] = rr
 	}
 	bs := g.of(svcB)
-	sel, err = Select(&Hop{Rule: g.svc, Routes: &aroutes, Self: &a, Provider: svcB, RoundRobin: rr, Rand: g.rnd}, bs, nil)
+	sel, err = Select(&Hop{Rule: g.svc, Routes: aroutes, Self: &a, Provider: svcB, RoundRobin: rr, Rand: g.rnd}, bs, nil)
 	if err != nil {
 		g.t.Fatalf("a → b: %v", err)
 	}

@@ -1,6 +1,9 @@
 package rule
 
-import "unicode"
+import (
+	"sync"
+	"unicode"
+)
 
 // Request is what a decision reads from the incoming request. Param and
 // Cookie names are case-sensitive; Header is called with the name in
@@ -52,6 +55,10 @@ type Decision struct {
 	Steps  [numDimensions]Step
 }
 
+// evaluators recycles per-request evaluators: spel reads variables through
+// an interface, so an evaluator cannot live on the stack.
+var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
+
 // maxMemo bounds the per-request caches kept on the stack.
 const maxMemo = 64
 
@@ -68,7 +75,12 @@ func (c *Compiled) Decide(req Request, rnd Rand) Decision {
 	if c == nil {
 		return d
 	}
-	e := evaluator{c: c, req: req}
+	e := evaluators.Get().(*evaluator)
+	*e = evaluator{c: c, req: req}
+	defer func() {
+		e.c, e.req = nil, nil
+		evaluators.Put(e)
+	}()
 	for dim := range numDimensions {
 		step := Step{Condition: -1}
 		value := e.blueGreen(dim, &step)

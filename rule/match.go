@@ -11,13 +11,15 @@ import (
 // membership is tried first, then every token as a pattern. It does not
 // allocate.
 func MatchList(values, value string) bool {
-	for tok := range tokens(values) {
-		if tok == value {
+	for rest := values; rest != ""; {
+		var tok string
+		if tok, rest = nextToken(rest); tok == value && tok != "" {
 			return true
 		}
 	}
-	for tok := range tokens(values) {
-		if AntMatch(tok, value) {
+	for rest := values; rest != ""; {
+		var tok string
+		if tok, rest = nextToken(rest); tok != "" && AntMatch(tok, value) {
 			return true
 		}
 	}
@@ -26,8 +28,9 @@ func MatchList(values, value string) bool {
 
 // InList reports whether value is exactly one of the ";" list tokens.
 func InList(values, value string) bool {
-	for tok := range tokens(values) {
-		if tok == value {
+	for rest := values; rest != ""; {
+		var tok string
+		if tok, rest = nextToken(rest); tok == value && tok != "" {
 			return true
 		}
 	}
@@ -45,13 +48,17 @@ func MatchAddress(addresses, host string, port int) bool {
 	if len(host)+1+len(portStr) <= len(ab) {
 		hostPort = append(append(append(hostPort, host...), ':'), portStr...)
 	}
-	for tok := range tokens(addresses) {
-		if tok == host || string(portStr) == tok || string(hostPort) == tok {
+	for rest := addresses; rest != ""; {
+		var tok string
+		tok, rest = nextToken(rest)
+		if tok != "" && (tok == host || string(portStr) == tok || string(hostPort) == tok) {
 			return true
 		}
 	}
-	for tok := range tokens(addresses) {
-		if antMatchBytes(tok, hostPort) || AntMatch(tok, host) || antMatchBytes(tok, portStr) {
+	for rest := addresses; rest != ""; {
+		var tok string
+		tok, rest = nextToken(rest)
+		if tok != "" && (antMatchBytes(tok, hostPort) || AntMatch(tok, host) || antMatchBytes(tok, portStr)) {
 			return true
 		}
 	}
@@ -67,17 +74,21 @@ func antMatchBytes(pattern string, path []byte) bool {
 	return AntMatch(pattern, unsafeString(path))
 }
 
-// tokens yields the non-empty ";" tokens of s, as splitByWholeSeparator does.
+// nextToken splits the next ";" token off s; empty tokens are returned as
+// "" and skipped by callers, as splitByWholeSeparator drops them.
+func nextToken(s string) (tok, rest string) {
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
+// tokens yields the non-empty ";" tokens of s (for code off the hot path).
 func tokens(s string) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for s != "" {
-			i := strings.IndexByte(s, ';')
-			tok := s
-			if i >= 0 {
-				tok, s = s[:i], s[i+1:]
-			} else {
-				s = ""
-			}
+			var tok string
+			tok, s = nextToken(s)
 			if tok != "" && !yield(tok) {
 				return
 			}
@@ -103,29 +114,16 @@ func AntMatch(pattern, path string) bool {
 		}
 		return globSegment(pattern, path)
 	}
-	var pb, sb [32]string
-	patt, ok1 := splitSegments(pattern, pb[:0])
-	dirs, ok2 := splitSegments(path, sb[:0])
-	if !ok1 || !ok2 {
-		patt, dirs = splitSegments2(pattern), splitSegments2(path)
-	}
-	return matchSegments(pattern, path, patt, dirs)
+	// Multi-segment values are rare in route values (versions, regions and
+	// addresses have no "/"); copying keeps the fast path allocation-free.
+	return antMatchPaths(strings.Clone(pattern), strings.Clone(path))
 }
 
-func splitSegments(s string, dst []string) ([]string, bool) {
-	for tok := range strings.SplitSeq(s, "/") {
-		if tok == "" {
-			continue
-		}
-		if len(dst) == cap(dst) {
-			return nil, false
-		}
-		dst = append(dst, tok)
-	}
-	return dst, true
+func antMatchPaths(pattern, path string) bool {
+	return matchSegments(pattern, path, splitSegments(pattern), splitSegments(path))
 }
 
-func splitSegments2(s string) []string {
+func splitSegments(s string) []string {
 	var out []string
 	for tok := range strings.SplitSeq(s, "/") {
 		if tok != "" {

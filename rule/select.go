@@ -27,7 +27,7 @@ type Options struct {
 // Hop is one consumer's call to a provider service: the inputs of Select.
 type Hop struct {
 	Rule       *Compiled      // the consumer's own rule (<discovery> filters and weights); nil for none
-	Routes     *Routes        // the context route values (ContextRoutes); nil for none
+	Routes     Routes         // the context route values (ContextRoutes), by value so nothing of the caller escapes
 	Self       *Instance      // the consumer: service id, version, region, zone, group
 	Provider   string         // the provider service id (lower case)
 	Options    Options        // feature switches
@@ -67,11 +67,13 @@ func Select(h *Hop, candidates []Instance, buf []int) (Selection, error) {
 		idx = append(idx, i)
 	}
 	idx = h.discoveryFilters(candidates, idx)
-	var routes Routes
-	if h.Routes != nil {
-		routes = *h.Routes
+	routes := &h.Routes
+	s := selector{h: h, c: candidates, routes: routes}
+	for r := range RouteHeader(numRouteHeaders) {
+		if routes[r] != "" && r != HeaderVersionWeight && r != HeaderRegionWeight && r != HeaderEnv {
+			s.vals[r] = ServiceValue(routes[r], h.Provider)
+		}
 	}
-	s := selector{h: h, c: candidates, routes: &routes}
 	switch {
 	case routes[HeaderVersionWeight] != "" || routes[HeaderRegionWeight] != "":
 		if s.allWeighted(idx, strategyWeights) {
@@ -100,6 +102,7 @@ type selector struct {
 	h      *Hop
 	c      []Instance
 	routes *Routes
+	vals   Routes // the route values resolved for the provider (ServiceValue)
 }
 
 func (s *selector) roundRobin(idx []int) (Selection, error) {
