@@ -196,8 +196,8 @@ func (p *parser) parseMatches(left int32) (int32, *SyntaxError) {
 	re, off, msg := compileJavaRegex(p.e.lits[r.a].s)
 	if msg != "" {
 		pos := int(r.pos)
-		if off > 0 && !strings.Contains(p.src[r.pos:r.end], "''") && !strings.Contains(p.src[r.pos:r.end], `""`) {
-			pos += 1 + off // point into the literal when it has no doubled quotes
+		if lit := p.src[r.pos:r.end]; !strings.Contains(lit[1:len(lit)-1], lit[:1]) {
+			pos += 1 + off // point into the literal, whose offsets match the pattern's when no quote is doubled
 		}
 		return 0, errAt(p.src, pos, msg)
 	}

@@ -51,6 +51,7 @@ type reTranslator struct {
 	i     int
 	out   strings.Builder
 	stack []reFlags // flags per open group; the last one is in force
+	item  int       // offset of the class member being read, for messages
 }
 
 func (t *reTranslator) flags() *reFlags { return &t.stack[len(t.stack)-1] }
@@ -63,7 +64,9 @@ func (t *reTranslator) run() (int, string) {
 		case '\\':
 			msg = t.escapeOutside()
 		case '[':
-			msg = t.class()
+			if msg = t.class(); msg != "" {
+				start = t.item
+			}
 		case '(':
 			msg = t.group()
 		case ')':

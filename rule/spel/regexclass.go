@@ -166,12 +166,14 @@ func (t *reTranslator) property(neg bool) (atom, string) {
 
 // class translates a character class [...] starting at t.src[t.i].
 func (t *reTranslator) class() string {
+	open := t.i
 	t.emitByte()
 	if strings.HasPrefix(t.src[t.i:], "^") {
 		t.emitByte()
 	}
 	start := t.i
 	for t.i < len(t.src) {
+		t.item = t.i
 		switch rest := t.src[t.i:]; {
 		case rest[0] == ']' && t.i > start:
 			t.emitByte()
@@ -185,6 +187,7 @@ func (t *reTranslator) class() string {
 			return msg
 		}
 	}
+	t.item = open
 	return "regex: unterminated character class ["
 }
 
