@@ -52,6 +52,7 @@ type Store interface {
 	TokenStore
 	SessionStore
 	AuditStore
+	ConfigStore
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

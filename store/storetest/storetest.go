@@ -31,6 +31,9 @@ func Run(t *testing.T, open Open) {
 		{"SessionLifecycle", testSessionLifecycle},
 		{"AuditFilterAndPaging", testAuditFilterAndPaging},
 		{"ConcurrentUpdatesOneWins", testConcurrentUpdates},
+		{"ConfigVersions", testConfigVersions},
+		{"ConfigChanges", testConfigChanges},
+		{"ConfigConcurrentWriters", testConfigConcurrentWriters},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

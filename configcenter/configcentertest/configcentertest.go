@@ -1,0 +1,197 @@
+// Package configcentertest is the conformance suite of switchyard.ConfigCenter:
+// the built-in center and the data plane's client of it behave the same.
+package configcentertest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/switchyard-io/switchyard"
+)
+
+// New returns an empty config center for one test.
+type New func(t *testing.T) switchyard.ConfigCenter
+
+var key = switchyard.ConfigKey{Group: "discovery-guide-group", DataID: "discovery-guide-gateway"}
+
+// Run runs the suite.
+func Run(t *testing.T, newCC New) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, cc switchyard.ConfigCenter)
+	}{
+		{"NeverWritten", testNeverWritten},
+		{"PutGetHistory", testPutGetHistory},
+		{"IfVersion", testIfVersion},
+		{"Delete", testDelete},
+		{"WatchSeesCurrentThenChanges", testWatch},
+		{"WatchKeepsTheLatest", testWatchLatest},
+		{"WatchEndsWithContext", testWatchEnds},
+		{"BadInput", testBadInput},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newCC(t)) })
+	}
+}
+
+func testNeverWritten(t *testing.T, cc switchyard.ConfigCenter) {
+	e, err := cc.Get(t.Context(), key)
+	if err != nil || e.Version != 0 || e.Content != "" || e.Deleted {
+		t.Fatalf("Get(never written) = %+v, %v", e, err)
+	}
+}
+
+func testPutGetHistory(t *testing.T, cc switchyard.ConfigCenter) {
+	for i := 1; i <= 3; i++ {
+		e, err := cc.Put(t.Context(), key, fmt.Sprintf("<rule>%d</rule>", i), "xml", "alice", -1)
+		if err != nil || e.Version != int64(i) || e.UpdatedBy != "alice" || e.UpdatedAt.IsZero() {
+			t.Fatalf("Put %d = %+v, %v", i, e, err)
+		}
+	}
+	e, err := cc.Get(t.Context(), key)
+	if err != nil || e.Content != "<rule>3</rule>" || e.Format != "xml" || e.Version != 3 {
+		t.Fatalf("Get = %+v, %v", e, err)
+	}
+	h, err := cc.History(t.Context(), key, 2)
+	if err != nil || len(h) != 2 || h[0].Version != 3 || h[1].Content != "<rule>2</rule>" {
+		t.Fatalf("History = %+v, %v", h, err)
+	}
+}
+
+func testIfVersion(t *testing.T, cc switchyard.ConfigCenter) {
+	if _, err := cc.Put(t.Context(), key, "a", "xml", "alice", 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := cc.Put(t.Context(), key, "b", "xml", "bob", 0)
+	if switchyard.ErrorCode(err) != switchyard.CodeConflict {
+		t.Fatalf("stale ifVersion: %v, want conflict", err)
+	}
+	if e, err := cc.Put(t.Context(), key, "b", "xml", "bob", 1); err != nil || e.Version != 2 {
+		t.Fatalf("matching ifVersion: %+v, %v", e, err)
+	}
+	if e, _ := cc.Get(t.Context(), key); e.Content != "b" {
+		t.Fatalf("content = %q", e.Content)
+	}
+}
+
+func testDelete(t *testing.T, cc switchyard.ConfigCenter) {
+	cc.Put(t.Context(), key, "a", "xml", "alice", -1)
+	e, err := cc.Delete(t.Context(), key, "bob")
+	if err != nil || !e.Deleted || e.Version != 2 {
+		t.Fatalf("Delete = %+v, %v", e, err)
+	}
+	e, err = cc.Delete(t.Context(), key, "bob")
+	if err != nil || e.Version != 2 {
+		t.Fatalf("second Delete must not add a version: %+v, %v", e, err)
+	}
+	got, _ := cc.Get(t.Context(), key)
+	if !got.Deleted || got.Content != "" {
+		t.Fatalf("Get after delete = %+v", got)
+	}
+}
+
+func next(t *testing.T, ch <-chan *switchyard.ConfigEntry, within time.Duration) *switchyard.ConfigEntry {
+	t.Helper()
+	select {
+	case e, ok := <-ch:
+		if !ok {
+			t.Fatal("watch channel closed")
+		}
+		return e
+	case <-time.After(within):
+		t.Fatalf("no watch event within %s", within)
+		return nil
+	}
+}
+
+func testWatch(t *testing.T, cc switchyard.ConfigCenter) {
+	cc.Put(t.Context(), key, "v1", "xml", "alice", -1)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ch, err := cc.Watch(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := next(t, ch, 2*time.Second); e.Version != 1 || e.Content != "v1" {
+		t.Fatalf("first event = %+v, want the current entry", e)
+	}
+	start := time.Now()
+	cc.Put(t.Context(), key, "v2", "xml", "alice", -1)
+	if e := next(t, ch, 2*time.Second); e.Version != 2 || e.Content != "v2" {
+		t.Fatalf("change event = %+v", e)
+	}
+	t.Logf("put → watch event: %s", time.Since(start))
+	cc.Delete(t.Context(), key, "bob")
+	if e := next(t, ch, 2*time.Second); !e.Deleted || e.Version != 3 {
+		t.Fatalf("delete event = %+v", e)
+	}
+}
+
+func testWatchLatest(t *testing.T, cc switchyard.ConfigCenter) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ch, err := cc.Watch(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next(t, ch, 2*time.Second)
+	for i := 1; i <= 5; i++ {
+		cc.Put(t.Context(), key, fmt.Sprintf("v%d", i), "xml", "alice", -1)
+	}
+	deadline := time.After(3 * time.Second)
+	for {
+		select {
+		case e := <-ch:
+			if e.Version == 5 {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the watcher never saw the latest version")
+		}
+	}
+}
+
+func testWatchEnds(t *testing.T, cc switchyard.ConfigCenter) {
+	ctx, cancel := context.WithCancel(t.Context())
+	ch, err := cc.Watch(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next(t, ch, 2*time.Second)
+	cancel()
+	deadline := time.After(3 * time.Second)
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the channel stays open after the context ended")
+		}
+	}
+}
+
+func testBadInput(t *testing.T, cc switchyard.ConfigCenter) {
+	tests := []struct {
+		name  string
+		key   switchyard.ConfigKey
+		fmt   string
+		field string
+	}{
+		{"empty group", switchyard.ConfigKey{DataID: "x"}, "xml", "group"},
+		{"slash in dataId", switchyard.ConfigKey{Group: "g", DataID: "a/b"}, "xml", "dataId"},
+		{"unknown format", key, "docx", "format"},
+	}
+	for _, tt := range tests {
+		_, err := cc.Put(t.Context(), tt.key, "x", tt.fmt, "alice", -1)
+		if e := switchyard.AsError(err); e == nil || e.Code != switchyard.CodeInvalid || e.Field != tt.field {
+			t.Errorf("%s: %v, want invalid on %s", tt.name, err, tt.field)
+		}
+	}
+	if e, _ := cc.Get(t.Context(), key); e.Version != 0 {
+		t.Fatal("bad input stored something")
+	}
+}
