@@ -135,7 +135,7 @@ func (t *reTranslator) quotedText() atom {
 
 // property reads \pL, \p{Name} or \P{…}: general categories, scripts written
 // IsName, and Java's POSIX names. Under (?i) the cased categories and
-// Lower/Upper are refused: how Java folds them changed in JDK 16.
+// Lower/Upper are refused: how Java folds them differs between JDK versions.
 func (t *reTranslator) property(neg bool) (atom, string) {
 	name := ""
 	if t.i < len(t.src) && t.src[t.i] != '{' {
