@@ -133,8 +133,8 @@ func TestEvalDoesNotAllocate(t *testing.T) {
 
 func TestEvalNil(t *testing.T) {
 	var e *Expr
-	if e.Eval(nil) || EvalMap(e, nil) {
-		t.Error("a nil *Expr evaluates to true")
+	if e.Eval(nil) || EvalMap(e, nil) || e.Slots() != nil || e.Names() != nil || e.Warnings() != nil || e.String() != "" {
+		t.Error("a nil *Expr is not inert")
 	}
 	if e := mustCompile(t, "#H['a'] == null"); !e.Eval(nil) {
 		t.Error("nil Vars should read every slot as null")

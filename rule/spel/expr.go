@@ -84,16 +84,36 @@ func (e *Expr) Eval(v Vars) bool {
 
 // Slots lists the slots this expression reads: distinct, in order of first
 // appearance. References that Nepxion would never fill are not included.
-func (e *Expr) Slots() []int { return slices.Clone(e.slots) }
+func (e *Expr) Slots() []int {
+	if e == nil {
+		return nil
+	}
+	return slices.Clone(e.slots)
+}
 
 // Names lists the #H names of Slots, in the same order.
-func (e *Expr) Names() []string { return slices.Clone(e.names) }
+func (e *Expr) Names() []string {
+	if e == nil {
+		return nil
+	}
+	return slices.Clone(e.names)
+}
 
 // Warnings lists portability and likely-mistake notes, in source order.
-func (e *Expr) Warnings() []Warning { return slices.Clone(e.warnings) }
+func (e *Expr) Warnings() []Warning {
+	if e == nil {
+		return nil
+	}
+	return slices.Clone(e.warnings)
+}
 
 // String is the source text.
-func (e *Expr) String() string { return e.src }
+func (e *Expr) String() string {
+	if e == nil {
+		return ""
+	}
+	return e.src
+}
 
 // EvalMap is a convenience for tests and the CLI: names missing from m are
 // null. Values are used as given, like Nepxion's console "validate" API does
