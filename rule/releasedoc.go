@@ -158,20 +158,26 @@ func appendStringsOrNull(b []byte, l []string) []byte {
 // for people to read and edit; ParseReleaseYAML reads it back.
 func (d *ReleaseDoc) YAML() []byte {
 	var b strings.Builder
-	if d.Service != nil {
+	if d.Service != nil && len(d.Service) == 0 {
+		b.WriteString("service: []\n")
+	} else if d.Service != nil {
 		b.WriteString("service:\n")
 		for _, s := range d.Service {
 			b.WriteString("  - " + yamlScalar(s) + "\n")
 		}
 	}
-	if d.BlueGreen != nil {
+	if d.BlueGreen != nil && len(d.BlueGreen) == 0 {
+		b.WriteString("blueGreen: []\n")
+	} else if d.BlueGreen != nil {
 		b.WriteString("blueGreen:\n")
 		for _, it := range d.BlueGreen {
 			b.WriteString("  - expression: " + yamlScalar(it.Expression) + "\n")
 			b.WriteString("    route: " + yamlScalar(it.Route) + "\n")
 		}
 	}
-	if d.Gray != nil {
+	if d.Gray != nil && len(d.Gray) == 0 {
+		b.WriteString("gray: []\n")
+	} else if d.Gray != nil {
 		b.WriteString("gray:\n")
 		for _, it := range d.Gray {
 			prefix := "  - "
@@ -179,13 +185,25 @@ func (d *ReleaseDoc) YAML() []byte {
 				b.WriteString(prefix + "expression: " + yamlScalar(it.Expression) + "\n")
 				prefix = "    "
 			}
+			if it.Weight == nil {
+				if prefix == "  - " {
+					b.WriteString("  - {}\n")
+				}
+				continue
+			}
+			if len(it.Weight) == 0 {
+				b.WriteString(prefix + "weight: []\n")
+				continue
+			}
 			b.WriteString(prefix + "weight:\n")
 			for _, w := range it.Weight {
 				b.WriteString("      - " + strconv.Itoa(w) + "\n")
 			}
 		}
 	}
-	if d.Header != nil {
+	if d.Header != nil && len(d.Header.Entries) == 0 {
+		b.WriteString("header: {}\n")
+	} else if d.Header != nil {
 		b.WriteString("header:\n")
 		for _, e := range d.Header.Entries {
 			b.WriteString("  " + yamlScalar(e.Name) + ": " + yamlScalar(e.Value) + "\n")

@@ -62,11 +62,15 @@ func (m WeightMap) put(w Weight) WeightMap {
 	return append(m, w)
 }
 
-// String formats the map as Nepxion writes it: "k=v;k=v".
+// String formats the map as Nepxion writes it: "k=v;k=v". An entry without
+// key (from a token like "=", which Nepxion fails on) is left out.
 func (m WeightMap) String() string {
 	var b strings.Builder
-	for i, w := range m {
-		if i > 0 {
+	for _, w := range m {
+		if w.Key == "" {
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteByte(';')
 		}
 		b.WriteString(w.Key)
