@@ -76,7 +76,7 @@ func (c *Compiled) Decide(req Request, rnd Rand) Decision {
 		return d
 	}
 	e := evaluators.Get().(*evaluator)
-	*e = evaluator{c: c, req: req}
+	e.reset(c, req)
 	defer func() {
 		e.c, e.req = nil, nil
 		evaluators.Put(e)
@@ -109,6 +109,14 @@ type evaluator struct {
 	varState  [maxMemo]uint8 // 0 unknown, 1 null, 2 set
 	condState [maxMemo]uint8 // 0 unknown, 1 false, 2 true; blue-green then gray
 	grayPick  int            // 0 unknown, else index+1 of the chosen gray condition, or -1
+}
+
+// reset prepares a pooled evaluator; only the state bytes in use are
+// cleared (values are read only when their state says so).
+func (e *evaluator) reset(c *Compiled, req Request) {
+	e.c, e.req, e.grayPick = c, req, 0
+	clear(e.varState[:min(c.syms.Len(), maxMemo)])
+	clear(e.condState[:min(len(c.blueGreen)+len(c.gray), maxMemo)])
 }
 
 // Var implements spel.Vars.
