@@ -1,0 +1,171 @@
+package rule
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The <discovery> part of the XML parser: host, version, region and weight
+// filters, stored in Nepxion's map order.
+
+func (p *xmlParser) discovery(path string, n *xnode) (*Discovery, error) {
+	d := &Discovery{}
+	for _, c := range n.children {
+		cpath := path + "/" + c.name
+		var err error
+		switch c.name {
+		case "blacklist", "whitelist":
+			if d.Host != nil {
+				return nil, fail(cpath, "rule.element.duplicate", "Allow only one filter element to be configed, [blacklist] or [whitelist]")
+			}
+			d.Host, err = p.hostFilter(cpath, c)
+		case "version":
+			if d.Version != nil {
+				return nil, allowOnlyOne(cpath, "version")
+			}
+			d.Version, err = p.consumerRules(cpath, c, "version")
+		case "region":
+			if d.Region != nil {
+				return nil, allowOnlyOne(cpath, "region")
+			}
+			d.Region, err = p.consumerRules(cpath, c, "region")
+		case "weight":
+			if d.Weight != nil {
+				return nil, allowOnlyOne(cpath, "weight")
+			}
+			d.Weight, err = p.weightFilter(cpath, c)
+		default:
+			p.unknown(path, c)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// consumerRules parses <discovery><version> or <region>. Entries are grouped
+// by consumer in first-appearance order, as Nepxion's map stores them.
+func (p *xmlParser) consumerRules(path string, n *xnode, kind string) ([]ConsumerRule, error) {
+	out := []ConsumerRule{}
+	cAttr, pAttr := "consumer-"+kind+"-value", "provider-"+kind+"-value"
+	for i, c := range n.children {
+		cpath := fmt.Sprintf("%s/service[%d]", path, i)
+		if c.name != "service" {
+			p.unknown(path, c)
+			continue
+		}
+		p.checkAttrs(cpath, c, "consumer-service-name", "provider-service-name", cAttr, pAttr)
+		e := ConsumerRule{}
+		var ok bool
+		if e.Consumer, ok = c.attr("consumer-service-name"); !ok {
+			return nil, missingAttr(cpath, "consumer-service-name", "service")
+		}
+		if e.Provider, ok = c.attr("provider-service-name"); !ok {
+			return nil, missingAttr(cpath, "provider-service-name", "service")
+		}
+		if v, ok := c.attr(cAttr); ok {
+			e.ConsumerValues = splitList(v)
+		}
+		if v, ok := c.attr(pAttr); ok {
+			e.ProviderValues = splitList(v)
+		}
+		out = insertGrouped(out, e)
+	}
+	return out, nil
+}
+
+// insertGrouped appends e after the last entry of the same consumer.
+func insertGrouped(list []ConsumerRule, e ConsumerRule) []ConsumerRule {
+	at := -1
+	for i := range list {
+		if list[i].Consumer == e.Consumer {
+			at = i
+		}
+	}
+	if at < 0 || at == len(list)-1 {
+		return append(list, e)
+	}
+	list = append(list, ConsumerRule{})
+	copy(list[at+2:], list[at+1:])
+	list[at+1] = e
+	return list
+}
+
+func (p *xmlParser) weightFilter(path string, n *xnode) (*WeightFilter, error) {
+	w := &WeightFilter{}
+	var versionByConsumer, versionAll, regionByConsumer, regionAll []WeightEntry
+	for i, c := range n.children {
+		cpath := fmt.Sprintf("%s/%s[%d]", path, c.name, i)
+		switch c.name {
+		case "service":
+			p.checkAttrs(cpath, c, "consumer-service-name", "provider-service-name", "provider-weight-value", "type")
+			t, ok := c.attr("type")
+			if !ok {
+				return nil, missingAttr(cpath, "type", "service")
+			}
+			e := WeightEntry{}
+			switch strings.ToLower(t) {
+			case "version":
+				e.Type = WeightVersion
+			case "region":
+				e.Type = WeightRegion
+			default:
+				return nil, noMatchedType(cpath+"/@type", t)
+			}
+			e.Consumer, _ = c.attr("consumer-service-name")
+			if e.Provider, ok = c.attr("provider-service-name"); !ok {
+				return nil, missingAttr(cpath, "provider-service-name", "service")
+			}
+			v, ok := c.attr("provider-weight-value")
+			if !ok {
+				return nil, missingAttr(cpath, "provider-weight-value", "service")
+			}
+			e.Weights = parseWeights(v)
+			switch {
+			case e.Type == WeightVersion && e.Consumer != "":
+				versionByConsumer = insertWeightGrouped(versionByConsumer, e)
+			case e.Type == WeightVersion:
+				versionAll = append(versionAll, e)
+			case e.Consumer != "":
+				regionByConsumer = insertWeightGrouped(regionByConsumer, e)
+			default:
+				regionAll = append(regionAll, e)
+			}
+		case "version", "region":
+			p.checkAttrs(cpath, c, "provider-weight-value")
+			if (c.name == "version" && w.Version != nil) || (c.name == "region" && w.Region != nil) {
+				return nil, allowOnlyOne(cpath, c.name)
+			}
+			v, ok := c.attr("provider-weight-value")
+			if !ok {
+				return nil, missingAttr(cpath, "provider-weight-value", c.name)
+			}
+			if c.name == "version" {
+				w.Version = parseWeights(v)
+			} else {
+				w.Region = parseWeights(v)
+			}
+		default:
+			p.unknown(path, c)
+		}
+	}
+	w.Services = append(append(append(versionByConsumer, versionAll...), regionByConsumer...), regionAll...)
+	return w, nil
+}
+
+func insertWeightGrouped(list []WeightEntry, e WeightEntry) []WeightEntry {
+	at := -1
+	for i := range list {
+		if list[i].Consumer == e.Consumer {
+			at = i
+		}
+	}
+	if at < 0 || at == len(list)-1 {
+		return append(list, e)
+	}
+	list = append(list, WeightEntry{})
+	copy(list[at+2:], list[at+1:])
+	list[at+1] = e
+	return list
+}
