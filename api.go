@@ -24,7 +24,7 @@ type LoginResponse struct {
 type NewUser struct {
 	Name        string   `json:"name"`
 	DisplayName string   `json:"displayName,omitempty"`
-	Role        Role     `json:"role" enum:"admin,operator,viewer"`
+	Role        Role     `json:"role" enum:"admin,operator,viewer,agent"`
 	Groups      []string `json:"groups,omitempty"`
 	Password    string   `json:"password" doc:"at least 8 characters"`
 }
@@ -33,7 +33,7 @@ type NewUser struct {
 type UserUpdate struct {
 	Revision    int64     `json:"revision" doc:"the revision the change is based on"`
 	DisplayName *string   `json:"displayName,omitempty"`
-	Role        *Role     `json:"role,omitempty" enum:"admin,operator,viewer"`
+	Role        *Role     `json:"role,omitempty" enum:"admin,operator,viewer,agent"`
 	Groups      *[]string `json:"groups,omitempty"`
 	Disabled    *bool     `json:"disabled,omitempty"`
 	Password    *string   `json:"password,omitempty" doc:"a new password (admin reset)"`

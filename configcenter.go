@@ -49,7 +49,9 @@ type ConfigCenter interface {
 	// Get returns the current entry; an entry with Version 0 and empty
 	// content when the key was never written, Deleted when it was removed.
 	Get(ctx context.Context, key ConfigKey) (*ConfigEntry, error)
-	// Put stores content as the next version. With ifVersion >= 0 the write
+	// Put stores content as the next version, recording by as the author
+	// (a center that authenticates its caller records that user instead).
+	// With ifVersion >= 0 the write
 	// happens only if the current version equals it (CodeConflict
 	// otherwise); -1 writes unconditionally.
 	Put(ctx context.Context, key ConfigKey, content, format, by string, ifVersion int64) (*ConfigEntry, error)

@@ -15,10 +15,16 @@ const (
 	RoleAdmin    Role = "admin"    // everything, on every group; manages users, groups and locks
 	RoleOperator Role = "operator" // operates releases of the groups they belong to
 	RoleViewer   Role = "viewer"   // reads only
+	// RoleAgent is for data-plane processes (gateways, sidecars, SDK
+	// services): they register instances, read and watch rules and report
+	// metrics, and read like a viewer; they change nothing else.
+	RoleAgent Role = "agent"
 )
 
 // Valid reports whether r is one of the roles.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleOperator || r == RoleViewer }
+func (r Role) Valid() bool {
+	return r == RoleAdmin || r == RoleOperator || r == RoleViewer || r == RoleAgent
+}
 
 // rank orders roles for AtLeast.
 func (r Role) rank() int {
@@ -27,7 +33,7 @@ func (r Role) rank() int {
 		return 3
 	case RoleOperator:
 		return 2
-	case RoleViewer:
+	case RoleViewer, RoleAgent:
 		return 1
 	}
 	return 0
@@ -41,7 +47,7 @@ type User struct {
 	ID           string    `json:"id"`
 	Name         string    `json:"name" doc:"login name, unique, immutable"`
 	DisplayName  string    `json:"displayName"`
-	Role         Role      `json:"role" enum:"admin,operator,viewer"`
+	Role         Role      `json:"role" enum:"admin,operator,viewer,agent"`
 	Groups       []string  `json:"groups" doc:"names of the groups the user belongs to"`
 	Disabled     bool      `json:"disabled"`
 	PasswordHash string    `json:"-"`
@@ -91,7 +97,7 @@ func (u *User) Validate() error {
 		return FieldErrorf("displayName", "displayName.length", "displayName must be at most 200 characters")
 	}
 	if !u.Role.Valid() {
-		return FieldErrorf("role", "role.invalid", "role %q must be one of admin, operator, viewer", u.Role)
+		return FieldErrorf("role", "role.invalid", "role %q must be one of admin, operator, viewer, agent", u.Role)
 	}
 	for i, g := range u.Groups {
 		if err := ValidateName("groups", g); err != nil {

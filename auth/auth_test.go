@@ -2,6 +2,8 @@ package auth_test
 
 import (
 	"path/filepath"
+
+	"golang.org/x/crypto/bcrypt"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +26,7 @@ func newService(t *testing.T) (*auth.Service, *clock) {
 	t.Cleanup(func() { st.Close() })
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	s := auth.New(st, nil)
+	s.Cost = bcrypt.MinCost // TestDefaultCost covers the production cost
 	s.Now = c.now
 	st.Now = c.now
 	return s, c
@@ -194,5 +197,19 @@ func TestChangePassword(t *testing.T) {
 	}
 	if _, _, err := s.Login(t.Context(), "alice", "second-password", "1.1.1.1", ""); err != nil {
 		t.Fatalf("login with new password: %v", err)
+	}
+}
+
+func TestDefaultCost(t *testing.T) {
+	s := auth.New(nil, nil)
+	if s.Cost < 11 {
+		t.Fatalf("default bcrypt cost %d is below 11", s.Cost)
+	}
+	h, err := auth.HashPassword("password", "long-enough-pw", s.Cost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := bcrypt.Cost([]byte(h)); c != s.Cost {
+		t.Fatalf("hash cost %d, want %d", c, s.Cost)
 	}
 }

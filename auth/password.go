@@ -18,11 +18,11 @@ const bcryptCost = 11
 const MinPasswordLength = 8
 
 // HashPassword returns the bcrypt hash of pw after checking the policy.
-func HashPassword(field, pw string) (string, error) {
+func HashPassword(field, pw string, cost int) (string, error) {
 	if err := CheckPolicy(field, pw); err != nil {
 		return "", err
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
 	if err != nil {
 		return "", switchyard.Errorf(switchyard.CodeInternal, "hash password: %v", err).WithCause(err)
 	}

@@ -40,6 +40,9 @@ type Service struct {
 	Now      func() time.Time
 	// SessionTTL is how long an idle console session lives.
 	SessionTTL time.Duration
+	// Cost is the bcrypt cost of new password hashes (default 11; tests
+	// lower it).
+	Cost int
 
 	touched touchCache
 }
@@ -49,7 +52,7 @@ func New(store switchyard.Store, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Service{Store: store, Throttle: NewThrottle(), Logger: logger, Now: time.Now, SessionTTL: 12 * time.Hour}
+	return &Service{Store: store, Throttle: NewThrottle(), Logger: logger, Now: time.Now, SessionTTL: 12 * time.Hour, Cost: bcryptCost}
 }
 
 // Login checks a user name and password and opens a console session. It

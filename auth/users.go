@@ -16,7 +16,7 @@ func (s *Service) CreateUser(ctx context.Context, nu switchyard.NewUser) (*switc
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword("password", nu.Password)
+	hash, err := HashPassword("password", nu.Password, s.Cost)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *switchyard.User, name s
 		return nil, err
 	}
 	if upd.Password != nil {
-		if u.PasswordHash, err = HashPassword("password", *upd.Password); err != nil {
+		if u.PasswordHash, err = HashPassword("password", *upd.Password, s.Cost); err != nil {
 			return nil, err
 		}
 	}
@@ -112,7 +112,7 @@ func (s *Service) ChangePassword(ctx context.Context, user *switchyard.User, pc 
 	if !checkHash(u.PasswordHash, pc.Current) {
 		return switchyard.FieldErrorf("current", "password.wrong", "the current password is wrong")
 	}
-	if u.PasswordHash, err = HashPassword("new", pc.New); err != nil {
+	if u.PasswordHash, err = HashPassword("new", pc.New, s.Cost); err != nil {
 		return err
 	}
 	return s.Store.UpdateUser(ctx, u)

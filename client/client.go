@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -28,6 +29,9 @@ type Client struct {
 func New(baseURL, token string) *Client {
 	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}
 }
+
+// ErrNotModified is returned when a long-poll ends without a change (304).
+var ErrNotModified = errors.New("not modified")
 
 // errorBody mirrors httpapi.ErrorBody without importing the server.
 type errorBody struct {
@@ -59,6 +63,9 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return fmt.Errorf("%s %s: read response: %w", method, path, err)
+	}
+	if resp.StatusCode == http.StatusNotModified {
+		return ErrNotModified
 	}
 	if resp.StatusCode >= 400 {
 		return decodeError(resp.StatusCode, b)

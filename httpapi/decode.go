@@ -20,7 +20,7 @@ const maxBody = 1 << 20
 
 // param is one parameter field of an In struct.
 type param struct {
-	index int
+	index []int
 	in    string // "path", "query" or "header"
 	name  string
 	doc   string
@@ -40,22 +40,31 @@ func planOf(t reflect.Type) *plan {
 	}
 	p := &plan{body: -1}
 	if t.Kind() == reflect.Struct {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			switch {
-			case f.Name == "Body":
-				p.body = i
-			case f.Tag.Get("path") != "":
-				p.params = append(p.params, param{i, "path", f.Tag.Get("path"), f.Tag.Get("doc")})
-			case f.Tag.Get("query") != "":
-				p.params = append(p.params, param{i, "query", f.Tag.Get("query"), f.Tag.Get("doc")})
-			case f.Tag.Get("header") != "":
-				p.params = append(p.params, param{i, "header", f.Tag.Get("header"), f.Tag.Get("doc")})
-			}
-		}
+		p.collect(t, nil)
 	}
 	plans.Store(t, p)
 	return p
+}
+
+// collect finds parameters in t, descending into embedded structs, so
+// parameter sets can be shared (e.g. a config key in several inputs).
+func (p *plan) collect(t reflect.Type, prefix []int) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		index := append(append([]int(nil), prefix...), i)
+		switch {
+		case f.Name == "Body" && len(prefix) == 0:
+			p.body = i
+		case f.Anonymous && f.Type.Kind() == reflect.Struct:
+			p.collect(f.Type, index)
+		case f.Tag.Get("path") != "":
+			p.params = append(p.params, param{index, "path", f.Tag.Get("path"), f.Tag.Get("doc")})
+		case f.Tag.Get("query") != "":
+			p.params = append(p.params, param{index, "query", f.Tag.Get("query"), f.Tag.Get("doc")})
+		case f.Tag.Get("header") != "":
+			p.params = append(p.params, param{index, "header", f.Tag.Get("header"), f.Tag.Get("doc")})
+		}
+	}
 }
 
 // decode fills *in from the request: parameters by struct tag, the JSON body
@@ -80,7 +89,7 @@ func decode(r *http.Request, in any) error {
 		if !present {
 			continue
 		}
-		if err := setParam(v.Field(pa.index), raw); err != nil {
+		if err := setParam(v.FieldByIndex(pa.index), raw); err != nil {
 			return switchyard.FieldErrorf(pa.name, "param.invalid", "%s parameter %s: %v", pa.in, pa.name, err)
 		}
 	}

@@ -12,9 +12,13 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
+	ccbuiltin "github.com/switchyard-io/switchyard/configcenter/builtin"
 	"github.com/switchyard-io/switchyard/httpapi"
+	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 )
 
@@ -58,10 +62,11 @@ func newEnv(t *testing.T) *env {
 	buf := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a := auth.New(st, logger)
+	a.Cost = bcrypt.MinCost
 	if _, err := a.Bootstrap(t.Context(), adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.New(st, a, logger)
+	srv := httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: ccbuiltin.New(st, logger), Registry: regbuiltin.New(), Logger: logger})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts, store: st, auth: a, log: buf}

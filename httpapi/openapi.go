@@ -94,7 +94,7 @@ func parameters(rt *Route) []any {
 	}
 	var out []any
 	for _, pa := range planOf(rt.In).params {
-		f := rt.In.Field(pa.index)
+		f := rt.In.FieldByIndex(pa.index)
 		schema := newSchemas().of(f.Type)
 		if e := f.Tag.Get("enum"); e != "" {
 			schema["enum"] = strings.Split(e, ",")

@@ -15,21 +15,25 @@ type Access int
 const (
 	Public   Access = iota // anyone, signed in or not
 	SignedIn               // any enabled user (reads, and writes to their own account)
+	Agent                  // data-plane processes (role agent) and admins
 	Operator               // operators and admins
 	Admin                  // admins only
 )
 
 // String names the access level in the OpenAPI document.
 func (a Access) String() string {
-	return [...]string{"public", "signed-in", "operator", "admin"}[a]
+	return [...]string{"public", "signed-in", "agent", "operator", "admin"}[a]
 }
 
 // Route is one operation of the API.
 type Route struct {
-	Method  string // GET, POST, PUT, PATCH, DELETE
-	Path    string // a net/http pattern path, e.g. /api/users/{name}
-	Access  Access
-	Action  string // audit action of a write, e.g. "user.create"
+	Method string // GET, POST, PUT, PATCH, DELETE
+	Path   string // a net/http pattern path, e.g. /api/users/{name}
+	Access Access
+	Action string // audit action of a write, e.g. "user.create"
+	// NoAudit, when set, says why a write is not audited (liveness pings
+	// such as heartbeats, which would drown the log).
+	NoAudit string
 	Summary string
 	Tag     string
 	Status  int // success status; 200 if zero

@@ -17,12 +17,23 @@ const SessionCookie = "switchyard_session"
 // CSRFHeader carries the session's CSRF token on cookie-authenticated writes.
 const CSRFHeader = "X-CSRF-Token"
 
+// Deps are the services the API serves.
+type Deps struct {
+	Store    switchyard.Store
+	Auth     *auth.Service
+	Config   switchyard.ConfigCenter
+	Registry switchyard.Registry
+	Logger   *slog.Logger
+}
+
 // Server is the control plane's HTTP API.
 type Server struct {
-	Store  switchyard.Store
-	Auth   *auth.Service
-	Logger *slog.Logger
-	Now    func() time.Time
+	Store    switchyard.Store
+	Auth     *auth.Service
+	Config   switchyard.ConfigCenter
+	Registry switchyard.Registry
+	Logger   *slog.Logger
+	Now      func() time.Time
 	// Version is reported by /healthz and the OpenAPI document.
 	Version string
 	// SecureCookies marks the session cookie Secure (serve over HTTPS).
@@ -37,15 +48,18 @@ type Server struct {
 	demo   bool
 }
 
-// New returns a server with the identity routes registered. Callers add
-// their routes with Handle before calling Handler.
-func New(store switchyard.Store, a *auth.Service, logger *slog.Logger) *Server {
-	if logger == nil {
-		logger = slog.Default()
+// New returns a server with every route registered. Deps may be zero to
+// only describe the API (the openapi command).
+func New(d Deps) *Server {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
 	}
-	s := &Server{Store: store, Auth: a, Logger: logger, Now: time.Now, Version: "dev", Checks: map[string]func(context.Context) error{}}
+	s := &Server{Store: d.Store, Auth: d.Auth, Config: d.Config, Registry: d.Registry, Logger: d.Logger,
+		Now: time.Now, Version: "dev", Checks: map[string]func(context.Context) error{}}
 	s.Handle(s.identityRoutes()...)
 	s.Handle(s.systemRoutes()...)
+	s.Handle(s.configRoutes()...)
+	s.Handle(s.registryRoutes()...)
 	return s
 }
 
@@ -85,7 +99,7 @@ func (s *Server) wrap(rt *Route) http.Handler {
 		} else {
 			rt.serve(c)
 		}
-		if rt.IsWrite() {
+		if rt.IsWrite() && rt.NoAudit == "" {
 			s.audit(c)
 		}
 	})
@@ -108,7 +122,13 @@ func (s *Server) admit(c *Call) error {
 	if p == nil {
 		return switchyard.Errorf(switchyard.CodeUnauthenticated, "sign in first: this operation needs a session or an API token").WithReason("auth.required", nil)
 	}
-	need := map[Access]switchyard.Role{SignedIn: switchyard.RoleViewer, Operator: switchyard.RoleOperator, Admin: switchyard.RoleAdmin}[c.Route.Access]
+	if c.Route.Access == Agent {
+		if r := p.User.Role; r != switchyard.RoleAgent && r != switchyard.RoleAdmin {
+			return switchyard.Errorf(switchyard.CodeForbidden, "%s %s is for data-plane processes (role agent); you are %s", c.Route.Method, c.Route.Path, r).
+				WithReason("auth.role", map[string]string{"role": string(switchyard.RoleAgent)})
+		}
+	}
+	need := map[Access]switchyard.Role{SignedIn: switchyard.RoleViewer, Agent: switchyard.RoleViewer, Operator: switchyard.RoleOperator, Admin: switchyard.RoleAdmin}[c.Route.Access]
 	if !p.User.Role.AtLeast(need) {
 		return switchyard.Errorf(switchyard.CodeForbidden, "%s %s needs the %s role; you are %s", c.Route.Method, c.Route.Path, need, p.User.Role).
 			WithReason("auth.role", map[string]string{"role": string(need)})

@@ -27,7 +27,7 @@ func startAPI(t *testing.T) string {
 	if _, err := a.Bootstrap(t.Context(), "admin-password"); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(httpapi.New(st, a, logger).Handler())
+	ts := httptest.NewServer(httpapi.New(httpapi.Deps{Store: st, Auth: a, Logger: logger}).Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL
 }

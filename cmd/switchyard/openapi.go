@@ -28,5 +28,5 @@ func newOpenAPICmd() *cobra.Command {
 // apiRoutes is the API with every route registered and no backends: enough
 // to describe it.
 func apiRoutes() *httpapi.Server {
-	return httpapi.New(nil, nil, nil)
+	return httpapi.New(httpapi.Deps{})
 }

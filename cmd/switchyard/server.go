@@ -16,6 +16,8 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
+	ccbuiltin "github.com/switchyard-io/switchyard/configcenter/builtin"
+	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
 	"github.com/switchyard-io/switchyard/httpapi"
 	"github.com/switchyard-io/switchyard/store/postgres"
 	"github.com/switchyard-io/switchyard/store/sqlite"
@@ -144,7 +146,11 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, opts serve
 		return err
 	}
 
-	api := httpapi.New(store, a, logger.With("component", "http"))
+	cc := ccbuiltin.New(store, logger.With("component", "configcenter"))
+	reg := regbuiltin.New()
+	go cc.Run(ctx)
+	go reg.Run(ctx)
+	api := httpapi.New(httpapi.Deps{Store: store, Auth: a, Config: cc, Registry: reg, Logger: logger.With("component", "http")})
 	api.Version = buildVersion()
 	api.SecureCookies = cfg.Auth.SecureCookies
 	api.UI = web.Handler()

@@ -46,7 +46,9 @@ func testNeverWritten(t *testing.T, cc switchyard.ConfigCenter) {
 func testPutGetHistory(t *testing.T, cc switchyard.ConfigCenter) {
 	for i := 1; i <= 3; i++ {
 		e, err := cc.Put(t.Context(), key, fmt.Sprintf("<rule>%d</rule>", i), "xml", "alice", -1)
-		if err != nil || e.Version != int64(i) || e.UpdatedBy != "alice" || e.UpdatedAt.IsZero() {
+		// by names the actor; a center that authenticates its caller records
+		// the authenticated user instead, so only its presence is checked.
+		if err != nil || e.Version != int64(i) || e.UpdatedBy == "" || e.UpdatedAt.IsZero() {
 			t.Fatalf("Put %d = %+v, %v", i, e, err)
 		}
 	}
