@@ -40,6 +40,9 @@ func (v *view) each(yield func(int) bool) {
 // chain runs the strategy filters over idx in place.
 func (s *selector) chain(idx []int) ([]int, error) {
 	for f := range numFilters {
+		if !s.active(f) {
+			continue
+		}
 		v := view{idx: idx}
 		for v.r < len(idx) {
 			i := idx[v.r]
@@ -59,6 +62,29 @@ func (s *selector) chain(idx []int) ([]int, error) {
 }
 
 func (s *selector) value(h RouteHeader) string { return s.vals[h] }
+
+// active reports whether filter f can remove anything for this call, so
+// that inactive filters cost nothing per instance.
+func (s *selector) active(f filterKind) bool {
+	o := &s.h.Options
+	switch f {
+	case filterIDBlacklist:
+		return s.vals[HeaderIDBlacklist] != ""
+	case filterAddressBlacklist:
+		return s.vals[HeaderAddressBlacklist] != ""
+	case filterGroup:
+		return o.ConsumerIsolation
+	case filterEnv:
+		return s.routes[HeaderEnv] != ""
+	case filterZone:
+		return o.ZoneAffinity
+	case filterAddress:
+		return s.vals[HeaderAddress] != ""
+	case filterRegion:
+		return s.vals[HeaderRegion] != "" || o.RegionTransfer
+	}
+	return s.vals[HeaderVersion] != "" || o.VersionPrefer
+}
 
 // keep is one filter's apply(servers, server).
 func (s *selector) keep(f filterKind, v *view, i int) (bool, error) {
