@@ -94,7 +94,7 @@ func BenchmarkRequest(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		d := c.Decide(req, rnd)
-		routes := c.ContextRoutes(r.Header, &d, false)
+		routes := c.ContextRoutes(HTTPHeader(r.Header), &d, false)
 		sel, err := Select(&Hop{Rule: c, Routes: routes, Self: self, Provider: "svc-a", RoundRobin: &rr, Rand: rnd}, instances, buf)
 		if err != nil || instances[sel.Index].Version != "1.1" {
 			b.Fatal(err)

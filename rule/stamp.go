@@ -214,3 +214,17 @@ func toLowerASCII(s string) string {
 	}
 	return s
 }
+
+// HTTPHeader reads an http.Header as a HeaderSource without canonicalising
+// the name on every call (http.Header.Get validates and converts it each
+// time): names come canonical from this package, and net/http stores
+// received headers under canonical keys.
+type HTTPHeader http.Header
+
+// Get returns the first value stored under the canonical name.
+func (h HTTPHeader) Get(name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
