@@ -94,6 +94,9 @@ func parameters(rt *Route) []any {
 	}
 	var out []any
 	for _, pa := range planOf(rt.In).params {
+		if pa.in == "path" && !strings.Contains(rt.Path, "{"+pa.name+"}") && !strings.Contains(rt.Path, "{"+pa.name+"...}") {
+			continue // a shared input type; this route has no such segment
+		}
 		f := rt.In.FieldByIndex(pa.index)
 		schema := newSchemas().of(f.Type)
 		if e := f.Tag.Get("enum"); e != "" {

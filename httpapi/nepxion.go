@@ -1,0 +1,85 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/switchyard-io/switchyard"
+)
+
+// NepxionPrefix is where the Nepxion-compatible console endpoints live on
+// the API listener; the demo also serves them at the root of the guide's
+// console address.
+const NepxionPrefix = "/nepxion"
+
+// nepxionRoutes are Discovery console endpoints with Nepxion's paths, bodies
+// and answers, so Nepxion's automation and scripts work against switchyard.
+// As in Nepxion, bodies are raw text or JSON and failures are HTTP 500 with
+// the message as plain text.
+func (s *Server) nepxionRoutes() []*Route {
+	var rs []*Route
+	rs = append(rs, s.nepxionServiceRoutes()...)
+	rs = append(rs, s.nepxionConfigRoutes()...)
+	return rs
+}
+
+// nepxionFail answers like Nepxion's ResponseUtil.getFailureResponse: 500
+// and the message. Authentication and permission refusals keep their codes.
+func nepxionFail(c *Call, err error) error {
+	switch switchyard.ErrorCode(err) {
+	case switchyard.CodeUnauthenticated, switchyard.CodeForbidden, switchyard.CodeTooManyRequests:
+		return err
+	}
+	msg := err.Error()
+	if e := switchyard.AsError(err); e != nil && e.Code != switchyard.CodeInternal {
+		msg = e.Message
+	} else if e == nil || e.Code == switchyard.CodeInternal {
+		c.srv.Logger.ErrorContext(c.R.Context(), "nepxion endpoint", "err", err, "path", c.R.URL.Path)
+	}
+	c.W.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	c.W.WriteHeader(http.StatusInternalServerError)
+	_, _ = io.WriteString(c.W, msg)
+	return nil
+}
+
+// writeText answers 200 with a text body.
+func writeText(c *Call, text string) error {
+	c.W.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err := io.WriteString(c.W, text)
+	return err
+}
+
+// readText reads a raw request body (at most maxBody bytes).
+func readText(c *Call) (string, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, c.R.Body, maxBody))
+	var big *http.MaxBytesError
+	if errors.As(err, &big) {
+		return "", switchyard.Errorf(switchyard.CodeInvalid, "the request body is larger than %d bytes", maxBody)
+	}
+	return string(b), err
+}
+
+// isLoopback reports whether the request came from this machine.
+func isLoopback(r *http.Request) bool {
+	ip := net.ParseIP(remoteAddr(r))
+	return ip != nil && ip.IsLoopback()
+}
+
+// NepxionPaths rewrites requests for Nepxion's root paths (/config/…,
+// /service/…, /strategy/…) to the API's /nepxion prefix, tolerating the
+// double slash Nepxion's test tooling sends (…6001//config/remote/update/…).
+func NepxionPaths(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := "/" + strings.TrimLeft(r.URL.Path, "/")
+		if p == "/healthz" || p == "/readyz" {
+			r.URL.Path = p
+		} else {
+			r.URL.Path = NepxionPrefix + p
+		}
+		r.URL.RawPath = ""
+		api.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,159 @@
+package httpapi
+
+import (
+	"strings"
+
+	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/rule"
+)
+
+var nepxionFormats = []string{"xml", "json", "yaml", "properties", "html", "text"}
+
+func (s *Server) nepxionConfigRoutes() []*Route {
+	write := func(method, path, action, summary string, fn func(*Call, *nepxionIn) error) *Route {
+		return Raw(Route{Method: method, Path: NepxionPrefix + path, Access: Operator, Action: action, Tag: "nepxion", RawRequest: "text/plain", RawResponse: "text/plain", Summary: summary}, fn)
+	}
+	read := func(method, path, summary string, fn func(*Call, *nepxionIn) error) *Route {
+		rt := Route{Method: method, Path: NepxionPrefix + path, Access: SignedIn, Tag: "nepxion", RawResponse: "text/plain", Summary: summary}
+		if method == "POST" {
+			rt.Action, rt.RawRequest = "nepxion.query", "text/plain"
+		}
+		return Raw(rt, fn)
+	}
+	return []*Route{
+		read("GET", "/config/config-type", "Config center type (Nepxion /config/config-type)", func(c *Call, _ *nepxionIn) error { return writeText(c, discoveryType) }),
+		write("POST", "/config/remote/update/{group}/{serviceId}", "config.put", "Store rule text at (group, serviceId); for the global key pass serviceId = group", s.nxUpdate),
+		write("POST", "/config/remote/update/{group}/{serviceId}/{formatType}", "config.put", "Store rule text with a format type (xml, json, yaml, properties, html, text)", s.nxUpdate),
+		write("POST", "/config/remote/update-rule-entity/{group}/{serviceId}", "config.put", "Store a RuleEntity JSON as rule XML", s.nxUpdateRuleEntity),
+		write("POST", "/config/remote/clear/{group}/{serviceId}", "config.delete", "Remove the rule at (group, serviceId)", s.nxClear),
+		read("GET", "/config/remote/view/{group}/{serviceId}", "The stored rule text (empty when none)", s.nxView),
+		read("GET", "/config/remote/view-rule-entity/{group}/{serviceId}", "The stored rule as RuleEntity JSON", s.nxViewRuleEntity),
+		read("POST", "/config/parse", "Parse rule text (XML or JSON) into RuleEntity JSON", s.nxParse),
+		read("POST", "/config/deparse", "Write a RuleEntity JSON as rule XML", s.nxDeparse),
+	}
+}
+
+func nxKey(in *nepxionIn) switchyard.ConfigKey {
+	return switchyard.ConfigKey{Group: in.Group, DataID: in.ServiceID}
+}
+
+func (s *Server) nxUpdate(c *Call, in *nepxionIn) error {
+	key := nxKey(in)
+	c.Audit("config/"+key.String(), "")
+	if err := mayWriteGroup(c, in.Group); err != nil {
+		return err
+	}
+	format := "xml"
+	if in.FormatType != "" {
+		format = strings.ToLower(in.FormatType)
+		if !contains(nepxionFormats, format) {
+			return nepxionFail(c, switchyard.Errorf(switchyard.CodeInvalid, "No matched type with value=%s", in.FormatType))
+		}
+	}
+	text, err := readText(c)
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	if in.FormatType == "" && strings.HasPrefix(strings.TrimSpace(text), "{") {
+		format = "json"
+	}
+	e, err := s.Config.Put(c.R.Context(), key, text, format, c.User().Name, -1)
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	c.Audit("config/"+key.String(), "version="+itoa(int(e.Version)))
+	return writeText(c, "true")
+}
+
+func (s *Server) nxUpdateRuleEntity(c *Call, in *nepxionIn) error {
+	key := nxKey(in)
+	c.Audit("config/"+key.String(), "")
+	if err := mayWriteGroup(c, in.Group); err != nil {
+		return err
+	}
+	text, err := readText(c)
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	r, err := rule.ParseJSON([]byte(text))
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	e, err := s.Config.Put(c.R.Context(), key, string(r.XML()), "xml", c.User().Name, -1)
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	c.Audit("config/"+key.String(), "version="+itoa(int(e.Version)))
+	return writeText(c, "true")
+}
+
+func (s *Server) nxClear(c *Call, in *nepxionIn) error {
+	key := nxKey(in)
+	c.Audit("config/"+key.String(), "")
+	if err := mayWriteGroup(c, in.Group); err != nil {
+		return err
+	}
+	if _, err := s.Config.Delete(c.R.Context(), key, c.User().Name); err != nil {
+		return nepxionFail(c, err)
+	}
+	return writeText(c, "true")
+}
+
+func (s *Server) nxView(c *Call, in *nepxionIn) error {
+	e, err := s.Config.Get(c.R.Context(), nxKey(in))
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	return writeText(c, e.Content)
+}
+
+func (s *Server) nxViewRuleEntity(c *Call, in *nepxionIn) error {
+	e, err := s.Config.Get(c.R.Context(), nxKey(in))
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	r := &rule.Rule{}
+	if strings.TrimSpace(e.Content) != "" {
+		if r, err = rule.Parse([]byte(e.Content)); err != nil {
+			return nepxionFail(c, err)
+		}
+	}
+	c.W.Header().Set("Content-Type", "application/json")
+	_, err = c.W.Write(r.JSON())
+	return err
+}
+
+func (s *Server) nxParse(c *Call, _ *nepxionIn) error {
+	text, err := readText(c)
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	r, err := rule.Parse([]byte(text))
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	c.W.Header().Set("Content-Type", "application/json")
+	_, err = c.W.Write(r.JSON())
+	return err
+}
+
+func (s *Server) nxDeparse(c *Call, _ *nepxionIn) error {
+	text, err := readText(c)
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	r, err := rule.ParseJSON([]byte(text))
+	if err != nil {
+		return nepxionFail(c, err)
+	}
+	return writeText(c, string(r.XML()))
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
