@@ -1,0 +1,377 @@
+// Browser test of the console against the real server binary.
+//
+// Starts `switchyard server` on a free port with a fresh data directory,
+// drives Debian's Chromium through playwright-core, once in 中文 and once in
+// English (each in its own browser context, language set with the switch),
+// and writes a screenshot of every page to docs/screenshots/.
+//
+//   SWITCHYARD_BIN   the binary (default ../bin/switchyard, built with the UI)
+//   SWITCHYARD_URL   test a server that is already running instead (e.g. the
+//                    Vite dev server, which also reports React warnings);
+//                    its admin password is SWITCHYARD_ADMIN_PASSWORD
+//   SCREENSHOT_DIR   where the screenshots go (default ../docs/screenshots)
+//   CHROMIUM         the browser (default /usr/bin/chromium)
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = resolve(process.env.SWITCHYARD_BIN ?? join(here, '../../bin/switchyard'));
+const SCREENSHOTS = resolve(process.env.SCREENSHOT_DIR ?? join(here, '../../docs/screenshots'));
+const ADMIN_PASSWORD = process.env.SWITCHYARD_URL ? (process.env.SWITCHYARD_ADMIN_PASSWORD ?? 'admin-password') : 'e2e-Admin-Passw0rd';
+const STEP_TIMEOUT = 15_000;
+const TEST_TIMEOUT = 120_000;
+// Names unique per run, so the test also works against a long-running dev server.
+const RUN = Date.now().toString(36).slice(-5);
+
+/** What each language must show; the texts come from the i18n bundles, written out to catch a wrong bundle. */
+const TEXT = {
+  zh: {
+    browserLocale: 'en-US', // start in the other language: the switch must change it
+    switchTo: '简体中文',
+    loginTitle: '登录控制台',
+    loginInvalid: '用户名或密码错误。',
+    nav: ['发布管理', '发布流程', '执行记录', '流量侦测', '模拟测试', '系统', '用户管理', '组管理', 'API 令牌', '审计日志'],
+    releasesTitle: '发布管理',
+    releasesDesc: '创建并操作全链路蓝绿与灰度发布',
+    workflows: '发布流程',
+    users: '用户管理',
+    groups: '组管理',
+    tokens: 'API 令牌',
+    audit: '审计日志',
+    userCreated: '已创建用户',
+    groupCreated: '已创建组',
+    secretWarning: '它只显示这一次',
+    roleViewer: '只读用户',
+    revoked: '已吊销',
+    signOut: '退出登录',
+  },
+  en: {
+    browserLocale: 'zh-CN',
+    switchTo: 'English',
+    loginTitle: 'Sign in to the console',
+    loginInvalid: 'Wrong user name or password.',
+    nav: ['Releases', 'Workflows', 'Executions', 'Inspection', 'Simulation', 'System', 'Users', 'Groups', 'API tokens', 'Audit log'],
+    releasesTitle: 'Releases',
+    releasesDesc: 'Create and operate full-link blue-green and gray releases',
+    workflows: 'Workflows',
+    users: 'Users',
+    groups: 'Groups',
+    tokens: 'API tokens',
+    audit: 'Audit log',
+    userCreated: 'User',
+    groupCreated: 'Group',
+    secretWarning: 'It is shown only once',
+    roleViewer: 'Viewer',
+    revoked: 'Revoked',
+    signOut: 'Sign out',
+  },
+};
+
+let server; // { url, child, dataDir, output }
+let browser;
+
+before(async () => {
+  server = process.env.SWITCHYARD_URL ? { url: process.env.SWITCHYARD_URL.replace(/\/$/, '') } : await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await stopServer(server);
+});
+
+describe('console', { timeout: 2 * TEST_TIMEOUT + 60_000 }, () => {
+  for (const lang of ['zh', 'en']) {
+    test(`admin works in ${lang === 'zh' ? '中文' : 'English'}`, { timeout: TEST_TIMEOUT }, async () => {
+      await consoleFlow(lang);
+    });
+  }
+});
+
+async function consoleFlow(lang) {
+  const T = TEXT[lang];
+  const context = await browser.newContext({ locale: T.browserLocale, viewport: { width: 1440, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  const names = { user: `e2e-${lang}-user-${RUN}`, group: `e2e-${lang}-group-${RUN}`, token: `e2e-${lang}-token-${RUN}` };
+  try {
+    // Not signed in: the console sends us to the login page, in the browser's language.
+    await page.goto(server.url + '/');
+    await page.waitForURL(/\/login/);
+    const other = lang === 'zh' ? TEXT.en : TEXT.zh;
+    await page.getByText(other.loginTitle).waitFor();
+
+    // The switch changes the language before login, and the choice is remembered.
+    await switchLanguage(page, T.switchTo);
+    await page.getByText(T.loginTitle).waitFor();
+    await page.reload();
+    await page.getByText(T.loginTitle).waitFor();
+    await settle(page);
+    await shot(page, `login.${lang}`);
+
+    // A wrong password shows the translated error.
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    const alert = page.getByTestId('error-alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), new RegExp(escape(T.loginInvalid)));
+    await shot(page, `login-error.${lang}`);
+
+    // Sign in; the console opens at Releases with the navigation in this language.
+    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/releases$/);
+    await page.getByTestId('area-releases').waitFor();
+    await page.getByText(T.releasesDesc).waitFor();
+    const nav = await page.getByTestId('nav').innerText();
+    for (const label of T.nav) {
+      assert.ok(nav.includes(label), `navigation shows "${label}" (got ${JSON.stringify(nav)})`);
+    }
+    await settle(page);
+    await shot(page, `releases.${lang}`);
+    await openMenu(page, T.workflows);
+    await page.getByTestId('area-workflows').waitFor();
+    await settle(page);
+    await shot(page, `workflows.${lang}`);
+
+    // Groups: create one.
+    await openMenu(page, T.groups);
+    await page.getByTestId('groups-table').waitFor();
+    await page.getByTestId('group-new').click();
+    const groupDialog = await visibleDialog(page);
+    await groupDialog.getByTestId('group-name').fill(names.group);
+    await groupDialog.getByTestId('group-description').fill(lang === 'zh' ? '订单服务组（端到端测试）' : 'Order services (end-to-end test)');
+    await submitDialog(groupDialog);
+    await page.locator('.ant-message-notice', { hasText: T.groupCreated }).filter({ hasText: names.group }).waitFor();
+    await rowOf(page, 'groups-table', names.group).waitFor();
+
+    // Users: create one in that group, then make it a viewer.
+    await openMenu(page, T.users);
+    await page.getByTestId('users-table').waitFor();
+    await page.getByTestId('user-new').click();
+    const userDialog = await visibleDialog(page);
+    await userDialog.getByTestId('user-name').fill(names.user);
+    await userDialog.getByTestId('user-display-name').fill(lang === 'zh' ? '张伟' : 'Alex Doe');
+    await userDialog.getByTestId('user-password').fill('a-long-enough-password');
+    await pickOption(page, userDialog, 'user-groups', names.group);
+    await settle(page);
+    await shot(page, `system-users-create.${lang}`);
+    await submitDialog(userDialog);
+    await page.locator('.ant-message-notice', { hasText: T.userCreated }).filter({ hasText: names.user }).waitFor();
+    const userRow = rowOf(page, 'users-table', names.user);
+    await userRow.waitFor();
+    assert.ok((await userRow.innerText()).includes(names.group), 'the new user is shown in its group');
+    await userRow.getByRole('button').first().click(); // edit
+    const editDialog = await visibleDialog(page);
+    await pickOption(page, editDialog, 'user-role', T.roleViewer);
+    await submitDialog(editDialog);
+    await userRow.getByText(T.roleViewer).waitFor();
+    await settle(page);
+    await shot(page, `system-users.${lang}`);
+
+    // The group now lists its member.
+    await openMenu(page, T.groups);
+    const groupRow = rowOf(page, 'groups-table', names.group);
+    await groupRow.getByText(names.user).waitFor();
+    await settle(page);
+    await shot(page, `system-groups.${lang}`);
+
+    // API tokens: create one, read the secret from the once-only dialog, use it, revoke it.
+    await openMenu(page, T.tokens);
+    await page.getByTestId('tokens-table').waitFor();
+    await page.getByTestId('token-new').click();
+    const tokenDialog = await visibleDialog(page);
+    await tokenDialog.getByTestId('token-name').fill(names.token);
+    await submitDialog(tokenDialog);
+    const secretDialog = page.getByTestId('token-secret-dialog');
+    await secretDialog.waitFor();
+    await secretDialog.getByText(T.secretWarning, { exact: false }).waitFor();
+    const secret = await page.getByTestId('token-secret').inputValue();
+    assert.match(secret, /^sy_\S{16,}$/, 'the dialog shows the token secret');
+    await settle(page);
+    await shot(page, `system-tokens-secret.${lang}`);
+    const asToken = await fetch(`${server.url}/api/auth/me`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal(asToken.status, 200, 'the secret works as a bearer token');
+    assert.equal((await asToken.json()).user.name, 'admin');
+    await page.getByTestId('token-secret-done').click();
+    await secretDialog.waitFor({ state: 'detached' });
+    const tokenRow = rowOf(page, 'tokens-table', names.token);
+    await tokenRow.waitFor();
+    assert.ok((await tokenRow.innerText()).includes(secret.slice(0, 6)), 'the table shows the token prefix, not the secret');
+    assert.ok(!(await page.content()).includes(secret), 'the secret is gone once the dialog is closed');
+    await settle(page);
+    await shot(page, `system-tokens.${lang}`);
+    await tokenRow.getByRole('button').click(); // revoke
+    await page.locator('.ant-popconfirm:visible .ant-btn-dangerous').click();
+    await tokenRow.getByText(T.revoked).first().waitFor();
+    const revoked = await fetch(`${server.url}/api/auth/me`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal(revoked.status, 401, 'a revoked token no longer works');
+
+    // Audit log: what we just did is there.
+    await openMenu(page, T.audit);
+    const audit = page.getByTestId('audit-table');
+    await audit.locator('tbody tr.ant-table-row').first().waitFor();
+    for (const [action, resource] of [
+      ['user.create', `user/${names.user}`],
+      ['group.create', `group/${names.group}`],
+      ['token.create', 'token/'],
+      ['token.revoke', 'token/'],
+    ]) {
+      const row = audit.locator('tbody tr.ant-table-row').filter({ hasText: action }).filter({ hasText: resource }).first();
+      await row.waitFor();
+    }
+    await settle(page);
+    await shot(page, `system-audit.${lang}`);
+    // The action filter narrows the list to user changes.
+    await page.getByTestId('audit-action').locator('input').fill('user.');
+    await page.getByTestId('audit-filters').locator('button[type="submit"]').click();
+    await audit.locator('tbody tr.ant-table-row').filter({ hasText: 'group.create' }).waitFor({ state: 'detached' });
+    const actions = await audit.locator('tbody tr.ant-table-row td:nth-child(4)').allInnerTexts(); // the Action column
+    assert.ok(actions.length > 0 && actions.every((a) => a.startsWith('user.')), `filtered actions: ${actions}`);
+
+    // Sign out: back on the login page, still in this language.
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('menu-signout').click();
+    await page.waitForURL(/\/login/);
+    await page.getByText(T.loginTitle).waitFor();
+    // The session is gone: the console sends us back to the login page.
+    await page.goto(server.url + '/system/tokens');
+    await page.waitForURL(/\/login\?next=%2Fsystem%2Ftokens/);
+
+    assert.deepEqual(problems, [], 'no console errors or warnings');
+  } finally {
+    await context.close();
+  }
+}
+
+// --- helpers ---
+
+/** Console errors and warnings, and uncaught page errors, except the expected 401s. */
+function watchConsole(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    // The browser logs every 401 response; the console gets them on purpose
+    // when it asks "who am I" signed out and when a password is wrong.
+    if (/Failed to load resource: the server responded with a status of 401/.test(msg.text())) return;
+    problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return problems;
+}
+
+async function switchLanguage(page, label) {
+  await page.getByTestId('lang-switch').click();
+  await page.locator('.ant-dropdown:visible .ant-dropdown-menu-item', { hasText: label }).click();
+  await page.getByTestId('lang-switch').filter({ hasText: label }).waitFor();
+}
+
+async function openMenu(page, label) {
+  await page.getByTestId('nav').locator('.ant-menu-item', { hasText: label }).click();
+}
+
+/** The dialog open now, pinned by its title id so it stays the same one when another opens. */
+async function visibleDialog(page) {
+  const open = page.locator('.ant-modal:visible').last();
+  await open.waitFor();
+  const id = await open.getAttribute('aria-labelledby');
+  return page.locator(`.ant-modal[aria-labelledby="${id}"]`);
+}
+
+async function submitDialog(dialog) {
+  await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** Opens an antd Select and clicks the option with this label; a multiple select stays open, so close it. */
+async function pickOption(page, dialog, testId, label) {
+  await dialog.getByTestId(testId).click();
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  await dropdown.locator('.ant-select-item-option', { hasText: label }).click();
+  if (await dropdown.isVisible()) {
+    await dialog.locator('.ant-modal-title').click();
+    await dropdown.waitFor({ state: 'hidden' });
+  }
+}
+
+function rowOf(page, table, text) {
+  return page.getByTestId(table).locator('tbody tr.ant-table-row').filter({ hasText: text }).first();
+}
+
+/** Lets animations and pending requests finish before a screenshot. */
+async function settle(page) {
+  await page.waitForLoadState('networkidle');
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+}
+
+async function shot(page, name) {
+  // Toasts ("saved") come and go with timing: keep them out of the pictures.
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.ant-message { display: none !important; }' });
+}
+
+function escape(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// --- the server ---
+
+async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
+  const child = spawn(BIN, ['server', '--listen', '127.0.0.1:0', '--data-dir', dataDir], {
+    env: { ...process.env, SWITCHYARD_ADMIN_PASSWORD: ADMIN_PASSWORD, SWITCHYARD_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = [];
+  child.stderr.on('data', (b) => output.push(b.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output.join('')}`)), 20_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${BIN}: ${err.message} (build it with \`make e2e\` or set SWITCHYARD_BIN)`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output.join('')}`));
+    });
+    lines.on('line', (line) => {
+      output.push(line + '\n');
+      const m = /^switchyard \S+ listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  const info = await (await fetch(`${url}/`)).text();
+  assert.ok(info.includes('<div id="root">'), `the binary serves the built console (${BIN}); build it with the UI`);
+  return { url, child, dataDir, output };
+}
+
+async function stopServer(s) {
+  if (!s?.child) return;
+  const { child, dataDir } = s;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
