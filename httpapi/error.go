@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -40,6 +42,10 @@ type ErrorDetail struct {
 // with the request ID and shown without their (possibly sensitive) text.
 func errorDetail(r *http.Request, err error, log *slog.Logger) (int, ErrorDetail) {
 	code := switchyard.ErrorCode(err)
+	if code == switchyard.CodeInternal && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// The client went away or the server is shutting down: not a bug.
+		err, code = switchyard.Errorf(switchyard.CodeUnavailable, "the request was cancelled (client gone or server shutting down)"), switchyard.CodeUnavailable
+	}
 	d := ErrorDetail{Code: code, RequestID: requestID(r.Context())}
 	if e := switchyard.AsError(err); e != nil && code != switchyard.CodeInternal {
 		d.Message, d.Field, d.Reason, d.Params = e.Error(), e.Field, e.Reason, e.Params

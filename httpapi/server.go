@@ -23,17 +23,23 @@ type Deps struct {
 	Auth     *auth.Service
 	Config   switchyard.ConfigCenter
 	Registry switchyard.Registry
-	Logger   *slog.Logger
+	// Metrics answers per-version questions; Collector takes data-plane
+	// reports (the built-in provider is both).
+	Metrics   switchyard.MetricsProvider
+	Collector switchyard.MetricsCollector
+	Logger    *slog.Logger
 }
 
 // Server is the control plane's HTTP API.
 type Server struct {
-	Store    switchyard.Store
-	Auth     *auth.Service
-	Config   switchyard.ConfigCenter
-	Registry switchyard.Registry
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Store     switchyard.Store
+	Auth      *auth.Service
+	Config    switchyard.ConfigCenter
+	Registry  switchyard.Registry
+	Metrics   switchyard.MetricsProvider
+	Collector switchyard.MetricsCollector
+	Logger    *slog.Logger
+	Now       func() time.Time
 	// Version is reported by /healthz and the OpenAPI document.
 	Version string
 	// SecureCookies marks the session cookie Secure (serve over HTTPS).
@@ -58,12 +64,13 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{Store: d.Store, Auth: d.Auth, Config: d.Config, Registry: d.Registry, Logger: d.Logger,
+	s := &Server{Store: d.Store, Auth: d.Auth, Config: d.Config, Registry: d.Registry, Metrics: d.Metrics, Collector: d.Collector, Logger: d.Logger,
 		Now: time.Now, Version: "dev", Checks: map[string]func(context.Context) error{}}
 	s.Handle(s.identityRoutes()...)
 	s.Handle(s.systemRoutes()...)
 	s.Handle(s.configRoutes()...)
 	s.Handle(s.registryRoutes()...)
+	s.Handle(s.metricsRoutes()...)
 	s.Handle(s.nepxionRoutes()...)
 	return s
 }

@@ -102,7 +102,11 @@ type configError struct {
 func (e *configError) Error() string { return "config: " + e.key + ": " + e.msg }
 
 // loadFile merges the YAML file at path into c, refusing unknown keys.
-func (c *Config) loadFile(path string) error {
+func (c *Config) loadFile(path string) error { return loadYAMLFile(path, c) }
+
+// loadYAMLFile merges the YAML file at path into dst (a pointer to a
+// struct with yaml tags), refusing unknown keys.
+func loadYAMLFile(path string, dst any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("config: read %s: %w", path, err)
@@ -114,12 +118,25 @@ func (c *Config) loadFile(path string) error {
 	if len(doc.Content) == 0 {
 		return nil
 	}
-	return decodeStrict(doc.Content[0], reflect.ValueOf(c).Elem(), "")
+	return decodeStrict(doc.Content[0], reflect.ValueOf(dst).Elem(), "")
 }
 
 // decodeStrict decodes node into v, naming the full key of any unknown key
 // or bad value.
 func decodeStrict(node *yaml.Node, v reflect.Value, prefix string) error {
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct {
+		if node.Kind != yaml.SequenceNode {
+			return &configError{strings.TrimSuffix(prefix, "."), fmt.Sprintf("line %d: must be a list", node.Line)}
+		}
+		out := reflect.MakeSlice(v.Type(), len(node.Content), len(node.Content))
+		for i, item := range node.Content {
+			if err := decodeStrict(item, out.Index(i), fmt.Sprintf("%s[%d].", strings.TrimSuffix(prefix, "."), i)); err != nil {
+				return err
+			}
+		}
+		v.Set(out)
+		return nil
+	}
 	if v.Kind() != reflect.Struct || v.Type() == reflect.TypeFor[Duration]() {
 		if err := node.Decode(v.Addr().Interface()); err != nil {
 			return &configError{strings.TrimSuffix(prefix, "."), fmt.Sprintf("line %d: %s", node.Line, yamlMessage(err))}
@@ -150,9 +167,17 @@ func yamlMessage(err error) string {
 	return err.Error()
 }
 
+// fieldByTag finds the field for a YAML key, looking into ",inline" structs.
 func fieldByTag(v reflect.Value, key string) (reflect.Value, bool) {
 	for i := range v.NumField() {
-		if strings.Split(v.Type().Field(i).Tag.Get("yaml"), ",")[0] == key {
+		tag := v.Type().Field(i).Tag.Get("yaml")
+		if tag == ",inline" {
+			if f, ok := fieldByTag(v.Field(i), key); ok {
+				return f, true
+			}
+			continue
+		}
+		if name := strings.Split(tag, ",")[0]; name == key && name != "-" {
 			return v.Field(i), true
 		}
 	}
@@ -162,7 +187,12 @@ func fieldByTag(v reflect.Value, key string) (reflect.Value, bool) {
 func knownKeys(t reflect.Type) []string {
 	var out []string
 	for i := range t.NumField() {
-		out = append(out, strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0])
+		tag := t.Field(i).Tag.Get("yaml")
+		if tag == ",inline" {
+			out = append(out, knownKeys(t.Field(i).Type)...)
+		} else if name := strings.Split(tag, ",")[0]; name != "-" {
+			out = append(out, name)
+		}
 	}
 	return out
 }
@@ -171,7 +201,12 @@ func knownKeys(t reflect.Type) []string {
 // store.dsn. Variables that name no key are ignored (other tools share the
 // prefix, such as SWITCHYARD_TEST_POSTGRES).
 func (c *Config) loadEnv(getenv func(string) string) error {
-	return walkKeys(reflect.ValueOf(c).Elem(), "", func(key string, f reflect.Value) error {
+	return loadEnvInto(reflect.ValueOf(c).Elem(), getenv)
+}
+
+// loadEnvInto applies SWITCHYARD_<KEY> variables to the struct v.
+func loadEnvInto(v reflect.Value, getenv func(string) string) error {
+	return walkKeys(v, "", func(key string, f reflect.Value) error {
 		name := "SWITCHYARD_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
 		raw := getenv(name)
 		if raw == "" {
@@ -189,6 +224,9 @@ func walkKeys(v reflect.Value, prefix string, fn func(key string, f reflect.Valu
 	for i := range v.NumField() {
 		key := prefix + strings.Split(v.Type().Field(i).Tag.Get("yaml"), ",")[0]
 		f := v.Field(i)
+		if key == prefix+"-" || key == prefix || (f.Kind() != reflect.Struct && f.Kind() != reflect.String && f.Kind() != reflect.Bool && f.Type() != reflect.TypeFor[Duration]()) {
+			continue // not settable from one variable
+		}
 		if f.Kind() == reflect.Struct {
 			if err := walkKeys(f, key+".", fn); err != nil {
 				return err

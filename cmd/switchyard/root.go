@@ -57,6 +57,9 @@ func newRootCmd() *cobra.Command {
 		newGroupCmd(),
 		newTokenCmd(),
 		newAuditCmd(),
+		newGatewayCmd(),
+		newSidecarCmd(),
+		newDemoServiceCmd(),
 		newRuleCmd(),
 	)
 	return root

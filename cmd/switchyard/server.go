@@ -17,8 +17,9 @@ import (
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
 	ccbuiltin "github.com/switchyard-io/switchyard/configcenter/builtin"
-	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
 	"github.com/switchyard-io/switchyard/httpapi"
+	mbuiltin "github.com/switchyard-io/switchyard/metrics/builtin"
+	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
 	"github.com/switchyard-io/switchyard/store/postgres"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 	"github.com/switchyard-io/switchyard/web"
@@ -104,8 +105,6 @@ func printConfig(w io.Writer, cfg Config) error {
 // serveOptions are what the demo adds to a plain server.
 type serveOptions struct {
 	demo bool
-	// banner prints extra lines once the server listens.
-	banner func(w io.Writer, url string)
 }
 
 // newLogger builds the server log on stderr.
@@ -130,27 +129,38 @@ func openStore(ctx context.Context, cfg StoreConfig) (switchyard.Store, error) {
 	return nil, &configError{"store.driver", fmt.Sprintf("%q must be sqlite or postgres", cfg.Driver)}
 }
 
-// serve runs the control plane until ctx is done, then shuts down gracefully.
-func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, opts serveOptions) error {
+// controlPlane is a started server.
+type controlPlane struct {
+	URL    string
+	Store  switchyard.Store
+	Auth   *auth.Service
+	API    *httpapi.Server
+	Logger *slog.Logger
+	srv    *http.Server
+	errc   chan error
+}
+
+// startControlPlane opens the store, makes the first admin, and starts
+// serving the API and the console.
+func startControlPlane(ctx context.Context, cfg Config, stdout, stderr io.Writer, opts serveOptions) (*controlPlane, error) {
 	logger := newLogger(cfg.Log, stderr)
 	store, err := openStore(ctx, cfg.Store)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return nil, fmt.Errorf("open store: %w", err)
 	}
-	defer store.Close()
-
 	a := auth.New(store, logger.With("component", "auth"))
 	a.SessionTTL = time.Duration(cfg.Auth.SessionTTL)
 	generated, err := a.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
-		return err
+		store.Close()
+		return nil, err
 	}
-
 	cc := ccbuiltin.New(store, logger.With("component", "configcenter"))
 	reg := regbuiltin.New()
 	go cc.Run(ctx)
 	go reg.Run(ctx)
-	api := httpapi.New(httpapi.Deps{Store: store, Auth: a, Config: cc, Registry: reg, Logger: logger.With("component", "http")})
+	metrics := mbuiltin.New()
+	api := httpapi.New(httpapi.Deps{Store: store, Auth: a, Config: cc, Registry: reg, Metrics: metrics, Collector: metrics, Logger: logger.With("component", "http")})
 	api.Version = buildVersion()
 	api.SecureCookies = cfg.Auth.SecureCookies
 	api.UI = web.Handler()
@@ -158,13 +168,18 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, opts serve
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("listen on %s: %w", cfg.Listen, err)}
+		store.Close()
+		return nil, &exitError{code: 1, err: fmt.Errorf("listen on %s: %w", cfg.Listen, err)}
 	}
-	url := "http://" + ln.Addr().String()
-	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-
-	fmt.Fprintf(stdout, "switchyard %s listening on %s\n", buildVersion(), url)
-	fmt.Fprintf(stdout, "console: %s/\n", url)
+	// Requests run on a context cancelled as shutdown begins, so held
+	// long-poll watches answer at once instead of delaying the shutdown.
+	base, stopRequests := context.WithCancel(context.WithoutCancel(ctx))
+	cp := &controlPlane{URL: "http://" + ln.Addr().String(), Store: store, Auth: a, API: api, Logger: logger, errc: make(chan error, 1),
+		srv: &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+			BaseContext: func(net.Listener) context.Context { return base }}}
+	cp.srv.RegisterOnShutdown(stopRequests)
+	fmt.Fprintf(stdout, "switchyard %s listening on %s\n", buildVersion(), cp.URL)
+	fmt.Fprintf(stdout, "console: %s/\n", cp.URL)
 	if !web.Built() {
 		fmt.Fprintln(stdout, "note: this binary has no console built in; run `make build` to include it")
 	}
@@ -172,29 +187,45 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, opts serve
 		// Printed once, never logged: the only place this password appears.
 		fmt.Fprintf(stdout, "first start: created user \"admin\" with password %s (change it under System → Users)\n", generated)
 	}
-	if opts.banner != nil {
-		opts.banner(stdout, url)
-	}
 	logger.Info("server started", "addr", ln.Addr().String(), "store", cfg.Store.Driver)
-
 	go cleanSessions(ctx, store, logger)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { cp.errc <- cp.srv.Serve(ln) }()
+	return cp, nil
+}
+
+// wait serves until ctx is done, then shuts down gracefully.
+func (cp *controlPlane) wait(ctx context.Context) error {
 	select {
-	case err := <-errc:
+	case err := <-cp.errc:
+		cp.Store.Close()
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
+	return cp.shutdown()
+}
+
+// shutdown stops serving, lets requests finish and closes the store.
+func (cp *controlPlane) shutdown() error {
+	defer cp.Store.Close()
+	cp.Logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	if err := cp.srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := <-cp.errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// serve runs the control plane until ctx is done.
+func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, opts serveOptions) error {
+	cp, err := startControlPlane(ctx, cfg, stdout, stderr, opts)
+	if err != nil {
+		return err
+	}
+	return cp.wait(ctx)
 }
 
 // cleanSessions removes expired sessions every half hour.

@@ -19,6 +19,7 @@ import (
 	"github.com/switchyard-io/switchyard/auth"
 	ccbuiltin "github.com/switchyard-io/switchyard/configcenter/builtin"
 	"github.com/switchyard-io/switchyard/httpapi"
+	mbuiltin "github.com/switchyard-io/switchyard/metrics/builtin"
 	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 )
@@ -31,6 +32,7 @@ type Env struct {
 	Store      switchyard.Store
 	Config     *ccbuiltin.ConfigCenter
 	Registry   *regbuiltin.Registry
+	Metrics    *mbuiltin.Provider
 	Server     *httpapi.Server
 	HTTP       *httptest.Server
 
@@ -64,7 +66,8 @@ func Start(t testing.TB) *Env {
 	e.Config = ccbuiltin.New(st, logger)
 	e.Registry = regbuiltin.New()
 	e.Registry.Now = e.Now
-	e.Server = httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: e.Config, Registry: e.Registry, Logger: logger})
+	e.Metrics = mbuiltin.New()
+	e.Server = httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: e.Config, Registry: e.Registry, Metrics: e.Metrics, Collector: e.Metrics, Logger: logger})
 	e.HTTP = httptest.NewServer(e.Server.Handler())
 	t.Cleanup(e.HTTP.Close)
 	e.URL = e.HTTP.URL

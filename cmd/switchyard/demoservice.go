@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchyard-io/switchyard/demo"
+	"github.com/switchyard-io/switchyard/sdk"
+)
+
+// demoServiceConfig is one demo service process.
+type demoServiceConfig struct {
+	instanceConfig `yaml:",inline"`
+	Next           string     `yaml:"next"`
+	Fault          demo.Fault `yaml:"fault"`
+}
+
+func newDemoServiceCmd() *cobra.Command {
+	cfg := demoServiceConfig{instanceConfig: defaultInstanceConfig()}
+	cmd := &cobra.Command{
+		Use:    "demo-service",
+		Short:  "Run one demo service (GET /invoke/{value} answers Nepxion's chain body)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+	}
+	flags := registerInstanceFlags(cmd)
+	cmd.Flags().StringVar(&cfg.Next, "next", "", "the service this one calls")
+	cmd.Flags().Float64Var(&cfg.Fault.ErrorRate, "error-rate", 0, "share of requests answered 500 (0..1)")
+	cmd.Flags().IntVar(&cfg.Fault.LatencyMs, "latency-ms", 0, "latency added to every request")
+	var active bool
+	cmd.Flags().BoolVar(&active, "active", false, "metadata active=true")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := flags.load(cmd, &cfg, &cfg.instanceConfig); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		if active {
+			if cfg.Metadata == nil {
+				cfg.Metadata = map[string]string{}
+			}
+			cfg.Metadata["active"] = "true"
+		}
+		return runDemoService(cmd.Context(), cfg, cmd)
+	}
+	return cmd
+}
+
+func runDemoService(ctx context.Context, cfg demoServiceConfig, cmd *cobra.Command) error {
+	logger := newLogger(cfg.Log, cmd.ErrOrStderr()).With("component", "demo-service", "version", cfg.Version)
+	p := cfg.ports(logger)
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	sc := sdk.DefaultConfig(cfg.instance("service"))
+	sc.CacheDir = cfg.CacheDir
+	sc.ContextHeaders = []string{"user", "mobile", "location", "trace-id", "span-id"}
+	svc := sdk.New(sc, p.registry, p.config, p.collector, logger)
+	srv := &http.Server{Handler: demo.NewApp(svc, cfg.Next, cfg.Fault).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if err := svc.Start(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "demo service %s %s listening on http://%s\n", cfg.Service, cfg.Version, ln.Addr())
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	select {
+	case <-svc.Done():
+	case <-sctx.Done():
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package sdk
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/switchyard-io/switchyard/rule"
+)
+
+type hopKey struct{}
+
+// hop is what an incoming request leaves for the calls made while serving
+// it: its headers after the service's route filter, and its own decision.
+type hop struct {
+	header   http.Header
+	decision rule.Decision
+}
+
+// Middleware is the service's route filter: it applies the service's own
+// rule to the incoming request's n-d-* headers (replacing or filling them
+// per ServiceHeaderPriority), makes them available to outgoing calls through
+// the request context, and records the request in the metrics.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			s.Metrics.Handler().ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h := s.capture(r)
+		r.Header = h.header
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), hopKey{}, h)))
+		s.Metrics.Inbound(sw.code(), time.Since(start))
+	})
+}
+
+// capture runs the route filter on r.
+func (s *Service) capture(r *http.Request) *hop {
+	compiled := s.Rules.Compiled()
+	h := &hop{header: r.Header.Clone(), decision: compiled.Decide(rule.HTTPRequest{R: r}, globalRand{})}
+	rule.StampService(h.header, &h.decision, compiled, s.cfg.ServiceHeaderPriority)
+	return h
+}
+
+// Capture runs the route filter on r and returns its context carrying the
+// hop for outgoing calls made with it (what Middleware does; the sidecar's
+// outbound proxy uses it on the app's requests).
+func (s *Service) Capture(r *http.Request) context.Context {
+	return context.WithValue(r.Context(), hopKey{}, s.capture(r))
+}
+
+func hopOf(ctx context.Context) *hop {
+	h, _ := ctx.Value(hopKey{}).(*hop)
+	return h
+}
+
+// statusWriter remembers the status for the metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
