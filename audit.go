@@ -53,6 +53,7 @@ type Store interface {
 	SessionStore
 	AuditStore
 	ConfigStore
+	InstanceStore
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

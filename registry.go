@@ -96,3 +96,15 @@ type Registry interface {
 	// latest list.
 	Watch(ctx context.Context, service string) (<-chan RegistryEvent, error)
 }
+
+// InstanceStore persists the built-in registry's registrations (not their
+// heartbeats), so a restarted control plane knows the instances at once
+// instead of answering "none" until each re-registers.
+type InstanceStore interface {
+	// SaveInstance stores or replaces the registration with in.ID.
+	SaveInstance(ctx context.Context, in *Instance) error
+	// DeleteInstance removes a registration (idempotent).
+	DeleteInstance(ctx context.Context, id string) error
+	// LoadInstances returns every stored registration.
+	LoadInstances(ctx context.Context) ([]*Instance, error)
+}

@@ -44,7 +44,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("POST /"+dataplane.InspectPath, a.svc.InspectorHandler())
 	mux.HandleFunc("GET /demo/fault", a.getFault)
 	mux.HandleFunc("PUT /demo/fault", a.putFault)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{"status":"ok"}`) })
+	mux.HandleFunc("GET /healthz", a.health)
 	return a.svc.Middleware(mux)
 }
 
@@ -95,4 +95,15 @@ func (a *App) putFault(w http.ResponseWriter, r *http.Request) {
 	}
 	a.fault.Store(&f)
 	a.getFault(w, r)
+}
+
+// health reports the instance and its rule (the e2e tests wait on it).
+func (a *App) health(w http.ResponseWriter, _ *http.Request) {
+	st := a.svc.Rules.Status()
+	status := "ok"
+	if !st.OK {
+		status = "degraded"
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": status, "rule": st, "self": a.svc.Self()})
 }

@@ -157,6 +157,10 @@ func startControlPlane(ctx context.Context, cfg Config, stdout, stderr io.Writer
 	}
 	cc := ccbuiltin.New(store, logger.With("component", "configcenter"))
 	reg := regbuiltin.New()
+	reg.Persist, reg.Logger = store, logger.With("component", "registry")
+	if err := reg.Load(ctx); err != nil {
+		logger.Warn("restore registrations", "err", err)
+	}
 	go cc.Run(ctx)
 	go reg.Run(ctx)
 	metrics := mbuiltin.New()

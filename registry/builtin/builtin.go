@@ -1,9 +1,11 @@
 // Package builtin is the control plane's own registry: instances register,
-// heartbeat within a TTL and deregister; consumers list and watch them. It
-// keeps instances in memory — an instance re-registers when its heartbeat is
-// refused, so a restarted control plane refills within one heartbeat
-// interval. Several control-plane replicas each keep their own view; deploy
-// etcd, Consul or Nacos as the registry when that matters.
+// heartbeat within a TTL and deregister; consumers list and watch them.
+// Heartbeats live in memory; registrations are also written to the store
+// (when Persist is set), so a restarted control plane knows every instance
+// at once and gives each one TTL to beat again — consumers see no gap. An
+// instance whose heartbeat is refused registers again. Several control-plane
+// replicas each keep their own view; deploy etcd, Consul or Nacos as the
+// registry when that matters.
 package builtin
 
 import (
@@ -11,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"slices"
 	"sync"
@@ -26,6 +29,9 @@ const DefaultTTL = 15 * time.Second
 type Registry struct {
 	TTL time.Duration
 	Now func() time.Time
+	// Persist, if set, keeps registrations across restarts.
+	Persist switchyard.InstanceStore
+	Logger  *slog.Logger
 
 	mu        sync.Mutex
 	instances map[string]*switchyard.Instance
@@ -37,11 +43,49 @@ var _ switchyard.Registry = (*Registry)(nil)
 
 // New returns an empty registry with DefaultTTL.
 func New() *Registry {
-	return &Registry{TTL: DefaultTTL, Now: time.Now, instances: map[string]*switchyard.Instance{}, watchers: map[string]map[*watcher]struct{}{}}
+	return &Registry{TTL: DefaultTTL, Now: time.Now, Logger: slog.Default(), instances: map[string]*switchyard.Instance{}, watchers: map[string]map[*watcher]struct{}{}}
+}
+
+// Load restores the persisted registrations, each alive for one TTL from
+// now unless it beats again.
+func (r *Registry) Load(ctx context.Context) error {
+	if r.Persist == nil {
+		return nil
+	}
+	list, err := r.Persist.LoadInstances(ctx)
+	if err != nil {
+		return err
+	}
+	now := r.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, in := range list {
+		in.LastSeen = now
+		r.instances[in.ID] = in
+		r.changed(in.Service)
+	}
+	return nil
+}
+
+// persist writes a registration or its removal; failures are logged, the
+// in-memory registry stays authoritative.
+func (r *Registry) persist(ctx context.Context, in *switchyard.Instance, deleted bool) {
+	if r.Persist == nil {
+		return
+	}
+	var err error
+	if deleted {
+		err = r.Persist.DeleteInstance(context.WithoutCancel(ctx), in.ID)
+	} else {
+		err = r.Persist.SaveInstance(context.WithoutCancel(ctx), in)
+	}
+	if err != nil {
+		r.Logger.Warn("persist registration", "instance", in.ID, "service", in.Service, "err", err)
+	}
 }
 
 // Register implements switchyard.Registry.
-func (r *Registry) Register(_ context.Context, in *switchyard.Instance) (*switchyard.Instance, error) {
+func (r *Registry) Register(ctx context.Context, in *switchyard.Instance) (*switchyard.Instance, error) {
 	c := clone(in)
 	c.Normalize()
 	if err := c.Validate(); err != nil {
@@ -59,6 +103,7 @@ func (r *Registry) Register(_ context.Context, in *switchyard.Instance) (*switch
 	defer r.mu.Unlock()
 	old := r.instances[c.ID]
 	r.instances[c.ID] = c
+	r.persist(ctx, c, false)
 	r.changed(c.Service)
 	if old != nil && old.Service != c.Service {
 		r.changed(old.Service)
@@ -79,11 +124,12 @@ func (r *Registry) Heartbeat(_ context.Context, id string) error {
 }
 
 // Deregister implements switchyard.Registry.
-func (r *Registry) Deregister(_ context.Context, id string) error {
+func (r *Registry) Deregister(ctx context.Context, id string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if in, ok := r.instances[id]; ok {
 		delete(r.instances, id)
+		r.persist(ctx, in, true)
 		r.changed(in.Service)
 	}
 	return nil
@@ -127,6 +173,7 @@ func (r *Registry) Expire() int {
 	for id, in := range r.instances {
 		if now.Sub(in.LastSeen) > r.TTL {
 			delete(r.instances, id)
+			r.persist(context.Background(), in, true)
 			r.changed(in.Service)
 			n++
 		}

@@ -89,3 +89,30 @@ func testConfigConcurrentWriters(t *testing.T, s switchyard.Store) {
 		t.Fatalf("%d versions, newest %d; want %d consecutive versions", len(hist), hist[0].Version, n)
 	}
 }
+
+func testInstances(t *testing.T, s switchyard.Store) {
+	a := &switchyard.Instance{ID: "i-1", Service: "svc-a", Type: "service", Group: "g", Version: "1.0", Host: "127.0.0.1", Port: 3001, Metadata: map[string]string{"active": "true"}}
+	b := &switchyard.Instance{ID: "i-2", Service: "svc-b", Type: "service", Group: "g", Version: "1.1", Host: "127.0.0.1", Port: 4001}
+	for _, in := range []*switchyard.Instance{a, b} {
+		if err := s.SaveInstance(ctx(t), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Version = "1.2"
+	if err := s.SaveInstance(ctx(t), a); err != nil {
+		t.Fatalf("save again: %v", err)
+	}
+	got, err := s.LoadInstances(ctx(t))
+	if err != nil || len(got) != 2 || got[0].Version != "1.2" || got[0].Metadata["active"] != "true" || got[1].ID != "i-2" {
+		t.Fatalf("LoadInstances = %+v, %v", got, err)
+	}
+	if err := s.DeleteInstance(ctx(t), "i-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteInstance(ctx(t), "i-1"); err != nil {
+		t.Fatalf("second delete: %v", err)
+	}
+	if got, _ := s.LoadInstances(ctx(t)); len(got) != 1 {
+		t.Fatalf("after delete: %+v", got)
+	}
+}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Open) {
 		{"ConfigVersions", testConfigVersions},
 		{"ConfigChanges", testConfigChanges},
 		{"ConfigConcurrentWriters", testConfigConcurrentWriters},
+		{"Instances", testInstances},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
