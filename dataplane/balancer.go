@@ -3,6 +3,7 @@ package dataplane
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/rule"
@@ -14,13 +15,18 @@ import (
 type Balancer struct {
 	Self    *rule.Instance
 	Options rule.Options
+	// Cooldown is how long an instance that refused a connection is left
+	// out of picks (it died; the registry will drop it within its TTL).
+	Cooldown time.Duration
+	Now      func() time.Time
 
-	rr sync.Map // provider → *atomic.Uint64
+	rr      sync.Map // provider → *atomic.Uint64
+	ejected sync.Map // address → time.Time (until)
 }
 
 // NewBalancer returns the balancer of the consumer self.
 func NewBalancer(self *rule.Instance, opts rule.Options) *Balancer {
-	return &Balancer{Self: self, Options: opts}
+	return &Balancer{Self: self, Options: opts, Cooldown: 10 * time.Second, Now: time.Now}
 }
 
 func (b *Balancer) counter(provider string) *atomic.Uint64 {
@@ -39,6 +45,8 @@ type Target struct {
 	Candidates []rule.Instance
 	Eligible   []int
 	Chosen     int
+	// Refused, if set, is told of an instance that refused a connection.
+	Refused func(in *rule.Instance)
 }
 
 // Instance returns the chosen instance.
@@ -50,6 +58,7 @@ func (b *Balancer) Pick(compiled *rule.Compiled, routes rule.Routes, provider st
 	if len(candidates) == 0 {
 		return nil, switchyard.Errorf(switchyard.CodeUnavailable, "no instance of %s is registered", provider).WithReason("instance.none", map[string]string{"service": provider})
 	}
+	candidates = b.alive(candidates)
 	buf := make([]int, len(candidates))
 	sel, err := rule.Select(&rule.Hop{Rule: compiled, Routes: routes, Self: b.Self, Provider: provider, Options: b.Options, RoundRobin: b.counter(provider)}, candidates, buf)
 	if err != nil || sel.Index < 0 {
@@ -59,5 +68,33 @@ func (b *Balancer) Pick(compiled *rule.Compiled, routes rule.Routes, provider st
 		}
 		return nil, switchyard.Errorf(switchyard.CodeUnavailable, msg, provider).WithReason("instance.filtered", map[string]string{"service": provider})
 	}
-	return &Target{Provider: provider, Candidates: candidates, Eligible: sel.Eligible, Chosen: sel.Index}, nil
+	return &Target{Provider: provider, Candidates: candidates, Eligible: sel.Eligible, Chosen: sel.Index, Refused: b.eject}, nil
+}
+
+// eject leaves in out of picks for the cooldown.
+func (b *Balancer) eject(in *rule.Instance) {
+	b.ejected.Store(in.Address(), b.Now().Add(b.Cooldown))
+}
+
+// alive drops ejected instances. The rule then chooses among the rest: if
+// the rule allowed only ejected ones, nothing is chosen — a request never
+// falls over to an instance the rule excludes.
+func (b *Balancer) alive(candidates []rule.Instance) []rule.Instance {
+	some := false
+	b.ejected.Range(func(_, _ any) bool { some = true; return false })
+	if !some {
+		return candidates
+	}
+	now := b.Now()
+	out := make([]rule.Instance, 0, len(candidates))
+	for i := range candidates {
+		if until, ok := b.ejected.Load(candidates[i].Address()); ok {
+			if now.Before(until.(time.Time)) {
+				continue
+			}
+			b.ejected.Delete(candidates[i].Address())
+		}
+		out = append(out, candidates[i])
+	}
+	return out
 }

@@ -2,7 +2,11 @@ package dataplane
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +24,9 @@ type Instances struct {
 	// Wait bounds how long the first lookup of a service waits for the
 	// registry's answer.
 	Wait time.Duration
+	// CacheDir, if set, keeps each service's last known instances on disk,
+	// so a process started while the registry is down still routes.
+	CacheDir string
 
 	mu       sync.Mutex
 	services map[string]*serviceInstances
@@ -45,6 +52,9 @@ func (c *Instances) Get(service string) []rule.Instance {
 	s := c.services[service]
 	if s == nil {
 		s = &serviceInstances{ready: make(chan struct{})}
+		if cached, ok := c.loadCache(service); ok {
+			s.list.Store(&cached)
+		}
 		c.services[service] = s
 		go c.watch(service, s)
 	}
@@ -83,6 +93,7 @@ func (c *Instances) watch(service string, s *serviceInstances) {
 			list = append(list, ToRule(in))
 		}
 		s.list.Store(&list)
+		c.storeCache(service, list)
 		if first {
 			close(s.ready)
 			first = false
@@ -94,4 +105,39 @@ func (c *Instances) watch(service string, s *serviceInstances) {
 func ToRule(in *switchyard.Instance) rule.Instance {
 	return rule.Instance{Service: in.Service, Version: in.Version, Region: in.Region, Env: in.Env, Zone: in.Zone, Group: in.Group,
 		Host: in.Host, Port: in.Port, ID: in.ID, Type: in.Type, Active: in.Metadata["active"] == "true", StartTime: in.StartTime, Metadata: in.Metadata}
+}
+
+func (c *Instances) cachePath(service string) string {
+	return filepath.Join(c.CacheDir, "instances", url.PathEscape(service)+".json")
+}
+
+func (c *Instances) loadCache(service string) ([]rule.Instance, bool) {
+	if c.CacheDir == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(c.cachePath(service))
+	if err != nil {
+		return nil, false
+	}
+	var list []rule.Instance
+	if json.Unmarshal(b, &list) != nil {
+		return nil, false
+	}
+	c.logger.Info("instances from the disk cache until the registry answers", "service", service, "instances", len(list))
+	return list, true
+}
+
+// storeCache writes atomically (temp file + rename).
+func (c *Instances) storeCache(service string, list []rule.Instance) {
+	if c.CacheDir == "" {
+		return
+	}
+	p := c.cachePath(service)
+	if os.MkdirAll(filepath.Dir(p), 0o700) != nil {
+		return
+	}
+	b, _ := json.Marshal(list)
+	if os.WriteFile(p+".tmp", b, 0o600) == nil {
+		_ = os.Rename(p+".tmp", p)
+	}
 }

@@ -43,7 +43,9 @@ func TargetOf(ctx context.Context) *Target {
 // RetryTransport sends a request to its Target's chosen instance and, when
 // that instance refuses the connection (it died and the registry has not yet
 // expired it), to the next instance the rule allows — never to one it
-// excludes. A request whose body was already sent is not retried.
+// excludes. An idempotent request without a body (GET, HEAD, OPTIONS) is
+// also retried when the connection broke before any response (the instance
+// died mid-request). A request whose body was already sent is not retried.
 type RetryTransport struct {
 	Base    http.RoundTripper
 	Metrics *Metrics
@@ -77,7 +79,11 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			status = resp.StatusCode
 		}
 		t.Metrics.Outbound(tg.Provider, in.VersionOr(), status, time.Since(start))
-		if err == nil || !refused(err) || (body != nil && body.started()) || attempt+1 >= max(t.Attempts, 1) || !tg.next(tried) {
+		if err != nil && refused(err) && tg.Refused != nil {
+			tg.Refused(in)
+		}
+		retryable := refused(err) || (resp == nil && body == nil && idempotent(req.Method) && req.Context().Err() == nil)
+		if err == nil || !retryable || (body != nil && body.started()) || attempt+1 >= max(t.Attempts, 1) || !tg.next(tried) {
 			if body != nil && err != nil {
 				body.closeNow()
 			}
@@ -100,6 +106,10 @@ func (t *Target) next(tried map[int]bool) bool {
 		}
 	}
 	return false
+}
+
+func idempotent(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
 }
 
 // refused reports a failure to connect: nothing reached the instance.

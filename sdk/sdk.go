@@ -65,7 +65,7 @@ type Service struct {
 
 	self      atomic.Pointer[switchyard.Instance]
 	transport *dataplane.RetryTransport
-	done      <-chan struct{}
+	announced *registry.Announcement
 }
 
 // New prepares a service; Start brings it up. collector may be nil.
@@ -91,31 +91,42 @@ func New(cfg Config, reg switchyard.Registry, cc switchyard.ConfigCenter, collec
 }
 
 // Self returns the registered instance (with its ID once registered).
-func (s *Service) Self() switchyard.Instance { return *s.self.Load() }
+func (s *Service) Self() switchyard.Instance {
+	in := *s.self.Load()
+	if s.announced != nil {
+		in.ID = s.announced.ID()
+	}
+	return in
+}
 
 // Start follows the rules (waiting up to 3 s for the config center),
 // registers the instance and starts heartbeats and metrics reports. All of
 // it stops, and the instance deregisters, when ctx ends; Done is closed then.
 func (s *Service) Start(ctx context.Context) error {
 	s.Instances = dataplane.NewInstances(ctx, s.reg, s.logger)
+	s.Instances.CacheDir = s.cfg.CacheDir
 	s.Rules.Start(ctx, 3*time.Second)
 	in := s.Self()
-	id, done := registry.Announce(ctx, s.reg, &in, s.cfg.HeartbeatInterval, s.logger)
+	s.announced = registry.Announce(ctx, s.reg, &in, s.cfg.HeartbeatInterval, s.logger)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	in.ID = id
-	s.self.Store(&in)
-	s.done = done
 	if s.collector != nil {
 		go dataplane.Report(ctx, s.collector, s.Metrics, s.Self, s.cfg.ReportInterval, s.logger)
 	}
-	s.logger.Info("service started", "service", in.Service, "version", in.Version, "id", id, "address", in.Address())
+	s.logger.Info("service started", "service", in.Service, "version", in.Version, "id", s.announced.ID(), "address", in.Address())
 	return nil
 }
 
 // Done is closed after the instance deregistered at shutdown.
-func (s *Service) Done() <-chan struct{} { return s.done }
+func (s *Service) Done() <-chan struct{} {
+	if s.announced == nil {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return s.announced.Done()
+}
 
 // Client returns an HTTP client whose requests to http://<service-id>/…
 // follow the full-link route. Pass the incoming request's context to

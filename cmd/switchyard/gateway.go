@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -98,23 +99,31 @@ func runGateway(ctx context.Context, cfg gatewayConfig, cmd *cobra.Command) erro
 	rules := dataplane.NewRules(p.config, cfg.Group, cfg.Service, cfg.CacheDir, metrics, logger)
 	rules.Start(ctx, 3*time.Second)
 	instances := dataplane.NewInstances(ctx, p.registry, logger)
-	current := self
+	instances.CacheDir = cfg.CacheDir
+	var announced atomic.Pointer[registry.Announcement]
+	current := func() switchyard.Instance {
+		in := self
+		if a := announced.Load(); a != nil {
+			in.ID = a.ID()
+		}
+		return in
+	}
 	gw := gateway.New(gateway.Config{
 		Routes:        cfg.Routes,
 		Switches:      rule.GatewaySwitches{HeaderPriority: cfg.HeaderPriority, OriginalHeaderIgnored: cfg.OriginalHeaderIgnored, CoreTransmission: cfg.CoreTransmission},
 		StripIncoming: cfg.StripIncoming,
 		Options:       rule.Options{ConsumerIsolation: cfg.ConsumerIsolation},
-	}, func() switchyard.Instance { return current }, rules, instances, metrics, logger)
+	}, current, rules, instances, metrics, logger)
 	instances.Preload(gw.Services()...)
 
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	id, announced := registry.Announce(ctx, p.registry, &self, 5*time.Second, logger)
-	current.ID = id
-	go dataplane.Report(ctx, p.collector, metrics, func() switchyard.Instance { return current }, 5*time.Second, logger)
+	ann := registry.Announce(ctx, p.registry, &self, 5*time.Second, logger)
+	announced.Store(ann)
+	go dataplane.Report(ctx, p.collector, metrics, current, 5*time.Second, logger)
 	fmt.Fprintf(cmd.OutOrStdout(), "gateway %s listening on http://%s\n", cfg.Service, ln.Addr())
-	logger.Info("gateway started", "addr", ln.Addr().String(), "routes", len(cfg.Routes), "id", id)
+	logger.Info("gateway started", "addr", ln.Addr().String(), "routes", len(cfg.Routes), "id", ann.ID())
 
 	select {
 	case err := <-errc:
@@ -127,7 +136,7 @@ func runGateway(ctx context.Context, cfg gatewayConfig, cmd *cobra.Command) erro
 	defer cancel()
 	_ = srv.Shutdown(sctx)
 	select {
-	case <-announced:
+	case <-ann.Done():
 	case <-sctx.Done():
 	}
 	return nil

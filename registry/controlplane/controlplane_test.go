@@ -1,6 +1,11 @@
 package controlplane_test
 
 import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,7 +43,8 @@ func TestOperatorsCannotRegister(t *testing.T) {
 func TestAnnounceReRegistersAfterExpiry(t *testing.T) {
 	env := apitest.Start(t)
 	r := controlplane.New(env.URL, env.AgentToken, nil)
-	id, done := registry.Announce(t.Context(), r, &switchyard.Instance{Service: "svc", Host: "127.0.0.1", Port: 7}, 50*time.Millisecond, nil)
+	ann := registry.Announce(t.Context(), r, &switchyard.Instance{Service: "svc", Host: "127.0.0.1", Port: 7}, 50*time.Millisecond, nil)
+	id := ann.ID()
 	if id == "" {
 		t.Fatal("no id")
 	}
@@ -51,5 +57,34 @@ func TestAnnounceReRegistersAfterExpiry(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatal("the instance never came back after expiry")
-	<-done
+}
+
+// TestAnnounceWhileTheRegistryIsDown: Announce returns at once when the
+// registry cannot be reached and registers as soon as it can.
+func TestAnnounceWhileTheRegistryIsDown(t *testing.T) {
+	env := apitest.Start(t)
+	var down atomic.Bool
+	down.Store(true)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		env.Server.Handler().ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	r := controlplane.New(front.URL, env.AgentToken, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	start := time.Now()
+	ann := registry.Announce(t.Context(), r, &switchyard.Instance{Service: "svc", Host: "127.0.0.1", Port: 7}, 100*time.Millisecond, nil)
+	if ann.ID() != "" || time.Since(start) > time.Second {
+		t.Fatalf("Announce with the registry down: id %q after %s", ann.ID(), time.Since(start))
+	}
+	down.Store(false)
+	deadline := time.Now().Add(3 * time.Second)
+	for ann.ID() == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got, _ := env.Registry.Instances(t.Context(), "svc"); ann.ID() == "" || len(got) != 1 {
+		t.Fatalf("registered %q, registry has %v", ann.ID(), got)
+	}
 }
