@@ -34,9 +34,9 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // chain runs the guide topology in this process: the API's built-in config
 // center and registry, four SDK demo services and the gateway.
 type chain struct {
-	env    *apitest.Env
-	gwURL  string
-	rules  *dataplane.Rules
+	env   *apitest.Env
+	gwURL string
+	rules *dataplane.Rules
 }
 
 func startChain(t *testing.T, sw rule.GatewaySwitches) *chain {

@@ -32,7 +32,9 @@ var (
 )
 
 // New returns an empty provider.
-func New() *Provider { return &Provider{Now: time.Now, reports: map[string][]switchyard.MetricsReport{}} }
+func New() *Provider {
+	return &Provider{Now: time.Now, reports: map[string][]switchyard.MetricsReport{}}
+}
 
 // Report implements switchyard.MetricsCollector.
 func (p *Provider) Report(_ context.Context, r *switchyard.MetricsReport) error {
