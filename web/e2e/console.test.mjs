@@ -26,6 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const BIN = resolve(process.env.SWITCHYARD_BIN ?? join(here, '../../bin/switchyard'));
 const SCREENSHOTS = resolve(process.env.SCREENSHOT_DIR ?? join(here, '../../docs/screenshots'));
 const ADMIN_PASSWORD = process.env.SWITCHYARD_URL ? (process.env.SWITCHYARD_ADMIN_PASSWORD ?? 'admin-password') : 'e2e-Admin-Passw0rd';
+const USER_PASSWORD = 'a-long-enough-password';
 const STEP_TIMEOUT = 15_000;
 const TEST_TIMEOUT = 120_000;
 // Names unique per run, so the test also works against a long-running dev server.
@@ -51,7 +52,11 @@ const TEXT = {
     secretWarning: '它只显示这一次',
     roleViewer: '只读用户',
     revoked: '已吊销',
-    signOut: '退出登录',
+    forbidden: '无权访问',
+    stale: '已被他人修改，请重新加载后再修改。',
+    groupsReadOnly: '只有管理员可以修改组。',
+    passwordWrong: '当前密码不正确。',
+    passwordChanged: '密码已修改',
   },
   en: {
     browserLocale: 'zh-CN',
@@ -71,7 +76,11 @@ const TEXT = {
     secretWarning: 'It is shown only once',
     roleViewer: 'Viewer',
     revoked: 'Revoked',
-    signOut: 'Sign out',
+    forbidden: 'No access',
+    stale: 'Someone else changed',
+    groupsReadOnly: 'Only admins can change groups.',
+    passwordWrong: 'The current password is wrong.',
+    passwordChanged: 'Password changed',
   },
 };
 
@@ -166,8 +175,8 @@ async function consoleFlow(lang) {
     const userDialog = await visibleDialog(page);
     await userDialog.getByTestId('user-name').fill(names.user);
     await userDialog.getByTestId('user-display-name').fill(lang === 'zh' ? '张伟' : 'Alex Doe');
-    await userDialog.getByTestId('user-password').fill('a-long-enough-password');
-    await pickOption(page, userDialog, 'user-groups', names.group);
+    await userDialog.getByTestId('user-password').fill(USER_PASSWORD);
+    await pickOption(page, userDialog, 'user-groups', names.group, { search: true });
     await settle(page);
     await shot(page, `system-users-create.${lang}`);
     await submitDialog(userDialog);
@@ -207,14 +216,43 @@ async function consoleFlow(lang) {
     const asToken = await fetch(`${server.url}/api/auth/me`, { headers: { Authorization: `Bearer ${secret}` } });
     assert.equal(asToken.status, 200, 'the secret works as a bearer token');
     assert.equal((await asToken.json()).user.name, 'admin');
+    const bearer = { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' };
+    const tokenId = (await (await fetch(`${server.url}/api/tokens`, { headers: bearer })).json()).find((x) => x.name === names.token).id;
     await page.getByTestId('token-secret-done').click();
     await secretDialog.waitFor({ state: 'detached' });
     const tokenRow = rowOf(page, 'tokens-table', names.token);
     await tokenRow.waitFor();
     assert.ok((await tokenRow.innerText()).includes(secret.slice(0, 6)), 'the table shows the token prefix, not the secret');
     assert.ok(!(await page.content()).includes(secret), 'the secret is gone once the dialog is closed');
+    await tokenRow.getByText(/\d{2}:\d{2}:\d{2}/).nth(2).waitFor(); // created, expires, and now last used
     await settle(page);
     await shot(page, `system-tokens.${lang}`);
+
+    // Someone else changes the user while we edit it: the console says so and reloads it.
+    await openMenu(page, T.users);
+    await rowOf(page, 'users-table', names.user).getByRole('button').first().click();
+    const staleDialog = await visibleDialog(page);
+    const current = await (await fetch(`${server.url}/api/users/${names.user}`, { headers: bearer })).json();
+    const elsewhere = await fetch(`${server.url}/api/users/${names.user}`, {
+      method: 'PATCH',
+      headers: bearer,
+      body: JSON.stringify({ revision: current.revision, displayName: 'changed elsewhere' }),
+    });
+    assert.equal(elsewhere.status, 200, 'the concurrent change is accepted');
+    await staleDialog.getByTestId('user-display-name').fill(lang === 'zh' ? '张伟（运维）' : 'Alex Doe (ops)');
+    await staleDialog.locator('.ant-modal-footer .ant-btn-primary').click();
+    const staleAlert = staleDialog.getByTestId('error-alert');
+    await staleAlert.getByText(T.stale).waitFor();
+    await settle(page);
+    await shot(page, `system-users-stale.${lang}`);
+    await staleAlert.getByRole('button').click(); // reload
+    await staleAlert.waitFor({ state: 'detached' });
+    assert.equal(await staleDialog.getByTestId('user-display-name').inputValue(), 'changed elsewhere', 'reload shows the other change');
+    await staleDialog.getByTestId('user-display-name').fill(lang === 'zh' ? '张伟（运维）' : 'Alex Doe (ops)');
+    await submitDialog(staleDialog);
+    await rowOf(page, 'users-table', names.user).getByText(lang === 'zh' ? '张伟（运维）' : 'Alex Doe (ops)').waitFor();
+
+    await openMenu(page, T.tokens);
     await tokenRow.getByRole('button').click(); // revoke
     await page.locator('.ant-popconfirm:visible .ant-btn-dangerous').click();
     await tokenRow.getByText(T.revoked).first().waitFor();
@@ -228,14 +266,26 @@ async function consoleFlow(lang) {
     for (const [action, resource] of [
       ['user.create', `user/${names.user}`],
       ['group.create', `group/${names.group}`],
-      ['token.create', 'token/'],
-      ['token.revoke', 'token/'],
+      ['token.create', `token/${tokenId}`],
+      ['token.revoke', `token/${tokenId}`],
     ]) {
       const row = audit.locator('tbody tr.ant-table-row').filter({ hasText: action }).filter({ hasText: resource }).first();
       await row.waitFor();
     }
     await settle(page);
     await shot(page, `system-audit.${lang}`);
+
+    // Paging: push the group's creation off the first page, then load more.
+    const rows = audit.locator('tbody tr.ant-table-row');
+    const created = rows.filter({ hasText: 'group.create' }).filter({ hasText: `group/${names.group}` });
+    await changeGroupManyTimes(page, names.group, AUDIT_PAGE_SIZE);
+    await page.getByTestId('audit-refresh').click();
+    await created.waitFor({ state: 'detached' });
+    assert.equal(await rows.count(), AUDIT_PAGE_SIZE, 'the first page is full');
+    await page.getByTestId('audit-more').click();
+    await created.waitFor();
+    assert.ok((await rows.count()) > AUDIT_PAGE_SIZE, 'the next page is appended');
+
     // The action filter narrows the list to user changes.
     await page.getByTestId('audit-action').locator('input').fill('user.');
     await page.getByTestId('audit-filters').locator('button[type="submit"]').click();
@@ -252,6 +302,48 @@ async function consoleFlow(lang) {
     await page.goto(server.url + '/system/tokens');
     await page.waitForURL(/\/login\?next=%2Fsystem%2Ftokens/);
 
+    // The new user (a viewer now) signs in and lands where the link pointed.
+    await page.getByTestId('login-username').fill(names.user);
+    await page.getByTestId('login-password').fill(USER_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/system\/tokens$/);
+    await page.getByTestId('tokens-table').waitFor();
+    const viewerNav = await page.getByTestId('nav').innerText();
+    for (const label of [T.users, T.audit]) {
+      assert.ok(!viewerNav.includes(label), `a viewer does not see "${label}" (got ${JSON.stringify(viewerNav)})`);
+    }
+    await page.goto(server.url + '/system/users');
+    await page.getByText(T.forbidden).waitFor();
+    await settle(page);
+    await shot(page, `forbidden.${lang}`);
+    await openMenu(page, T.groups);
+    await page.getByText(T.groupsReadOnly).waitFor();
+    assert.equal(await page.getByTestId('group-new').count(), 0, 'a viewer cannot create groups');
+
+    // Changing one's password: a wrong current password is shown on its field.
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('menu-password').click();
+    const pwDialog = await visibleDialog(page);
+    await pwDialog.locator('#current').fill('not-my-password');
+    await pwDialog.locator('#new').fill(USER_PASSWORD + '-2');
+    await pwDialog.locator('#confirm').fill(USER_PASSWORD + '-2');
+    await pwDialog.locator('.ant-modal-footer .ant-btn-primary').click();
+    await pwDialog.locator('.ant-form-item-explain-error', { hasText: T.passwordWrong }).waitFor();
+    await settle(page);
+    await shot(page, `change-password.${lang}`);
+    await pwDialog.locator('#current').fill(USER_PASSWORD);
+    await submitDialog(pwDialog);
+    await page.locator('.ant-message-notice', { hasText: T.passwordChanged }).waitFor();
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('menu-signout').click();
+    await page.waitForURL(/\/login/);
+    const relogin = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: names.user, password: USER_PASSWORD + '-2' }),
+    });
+    assert.equal(relogin.status, 200, 'the new password works');
+
     assert.deepEqual(problems, [], 'no console errors or warnings');
   } finally {
     await context.close();
@@ -260,17 +352,47 @@ async function consoleFlow(lang) {
 
 // --- helpers ---
 
-/** Console errors and warnings, and uncaught page errors, except the expected 401s. */
+const AUDIT_PAGE_SIZE = 50;
+
+/** Changes a group's description n times through the API, with the browser's session. */
+async function changeGroupManyTimes(page, name, n) {
+  const { csrfToken } = await (await page.request.get(`${server.url}/api/auth/me`)).json();
+  let { revision } = await (await page.request.get(`${server.url}/api/groups/${name}`)).json();
+  for (let i = 0; i < n; i++) {
+    const res = await page.request.patch(`${server.url}/api/groups/${name}`, {
+      headers: { 'X-CSRF-Token': csrfToken },
+      data: { revision, description: `change ${i + 1}` },
+    });
+    assert.equal(res.status(), 200, `group change ${i + 1}: ${await res.text()}`);
+    ({ revision } = await res.json());
+  }
+}
+
+/**
+ * Console errors and warnings, uncaught page errors, and failed API calls
+ * other than the ones this test provokes on purpose.
+ */
+const EXPECTED_FAILURES = [
+  /^GET \/api\/auth\/me 401$/, // "who am I" while signed out
+  /^POST \/api\/auth\/login 401$/, // the wrong password
+  /^PUT \/api\/auth\/password 400$/, // the wrong current password
+  /^PATCH \/api\/users\/[\w.-]+ 409$/, // the edit based on a stale revision
+];
+
 function watchConsole(page) {
   const problems = [];
   page.on('console', (msg) => {
     if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-    // The browser logs every 401 response; the console gets them on purpose
-    // when it asks "who am I" signed out and when a password is wrong.
-    if (/Failed to load resource: the server responded with a status of 401/.test(msg.text())) return;
+    // The browser logs every failed response; those are judged below, by request.
+    if (/^Failed to load resource: the server responded with a status of \d+/.test(msg.text())) return;
     problems.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() < 400) return;
+    const call = `${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`;
+    if (!EXPECTED_FAILURES.some((re) => re.test(call))) problems.push(`response: ${call}`);
+  });
   return problems;
 }
 
@@ -297,9 +419,14 @@ async function submitDialog(dialog) {
   await dialog.waitFor({ state: 'hidden' });
 }
 
-/** Opens an antd Select and clicks the option with this label; a multiple select stays open, so close it. */
-async function pickOption(page, dialog, testId, label) {
+/**
+ * Opens an antd Select and clicks the option with this label; a multiple
+ * select stays open, so close it. Searchable selects get the label typed
+ * first: their option list is virtual, so a long one shows only a few.
+ */
+async function pickOption(page, dialog, testId, label, { search = false } = {}) {
   await dialog.getByTestId(testId).click();
+  if (search) await page.keyboard.type(label);
   const dropdown = page.locator('.ant-select-dropdown:visible');
   await dropdown.locator('.ant-select-item-option', { hasText: label }).click();
   if (await dropdown.isVisible()) {
@@ -315,7 +442,18 @@ function rowOf(page, table, text) {
 /** Lets animations and pending requests finish before a screenshot. */
 async function settle(page) {
   await page.waitForLoadState('networkidle');
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+  // Finite animations only (a spinner runs forever), and never longer than 3 s.
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((done) => setTimeout(done, 3000)),
+    ]),
+  );
 }
 
 async function shot(page, name) {

@@ -154,6 +154,7 @@ export const en = {
   'tokens.state': 'State',
   'tokens.active': 'Active',
   'tokens.revoked': 'Revoked',
+  'tokens.revokedAt': 'Revoked at',
   'tokens.expired': 'Expired',
   'tokens.revoke': 'Revoke',
   'tokens.revokeConfirm': 'Revoke token {name}?',

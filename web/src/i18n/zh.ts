@@ -151,6 +151,7 @@ export const zh: Messages = {
   'tokens.state': '状态',
   'tokens.active': '有效',
   'tokens.revoked': '已吊销',
+  'tokens.revokedAt': '吊销时间',
   'tokens.expired': '已过期',
   'tokens.revoke': '吊销',
   'tokens.revokeConfirm': '吊销令牌 {name}？',

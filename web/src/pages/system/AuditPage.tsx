@@ -54,24 +54,27 @@ export function AuditPage() {
   // Ordered by what a reader scans for: when, who, what, to what, how it ended;
   // the request details follow.
   const columns: ColumnsType<AuditEntry> = [
-    { title: t('audit.time'), dataIndex: 'time', className: 'nowrap', render: (v: string) => dateTime(v) },
+    { title: t('audit.time'), dataIndex: 'time', width: 170, fixed: 'left', render: (v: string) => dateTime(v) },
     {
       title: t('audit.actor'),
       dataIndex: 'actor',
-      className: 'nowrap',
+      width: 130,
+      ellipsis: true,
       render: (v: string) => (v ? <Typography.Text strong>{v}</Typography.Text> : <Typography.Text type="secondary">{t('audit.anonymous')}</Typography.Text>),
     },
-    { title: t('audit.via'), dataIndex: 'via', render: (v: AuditEntry['via']) => <Tag variant="filled">{t(`audit.via.${v}`)}</Tag> },
-    { title: t('audit.action'), dataIndex: 'action', className: 'nowrap', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-    { title: t('audit.resource'), dataIndex: 'resource', width: 200, ellipsis: { showTitle: true } },
+    { title: t('audit.via'), dataIndex: 'via', width: 84, render: (v: AuditEntry['via']) => <Tag variant="filled">{t(`audit.via.${v}`)}</Tag> },
+    { title: t('audit.action'), dataIndex: 'action', width: 140, ellipsis: true, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+    { title: t('audit.resource'), dataIndex: 'resource', width: 220, ellipsis: true },
     {
       title: t('audit.outcome'),
       dataIndex: 'outcome',
+      width: 80,
       render: (v: AuditOutcome) => <Tag color={outcomeColor[v]}>{t(`audit.outcome.${v}`)}</Tag>,
     },
     {
       title: t('audit.status'),
       dataIndex: 'status',
+      width: 76,
       render: (v: number) => <Typography.Text type={v >= 500 ? 'danger' : v >= 400 ? 'warning' : undefined}>{v}</Typography.Text>,
     },
     {
@@ -88,11 +91,11 @@ export function AuditPage() {
         </Tooltip>
       ),
     },
-    { title: t('audit.remoteAddr'), dataIndex: 'remoteAddr', className: 'nowrap mono' },
+    { title: t('audit.remoteAddr'), dataIndex: 'remoteAddr', width: 150, ellipsis: true, className: 'mono' },
     {
       title: t('audit.requestId'),
       dataIndex: 'requestId',
-      className: 'nowrap',
+      width: 130,
       render: (v: string) => (
         <Typography.Text className="mono" copyable={{ text: v }} style={{ fontSize: 12 }}>
           {v.length > 8 ? `${v.slice(0, 8)}…` : v}
@@ -156,7 +159,12 @@ export function AuditPage() {
               >
                 {t('common.reset')}
               </Button>
-              <Button icon={<ReloadOutlined />} onClick={() => void audit.refetch()} loading={audit.isFetching && !audit.isFetchingNextPage}>
+              <Button
+                icon={<ReloadOutlined />}
+                onClick={() => void audit.refetch()}
+                loading={audit.isFetching && !audit.isFetchingNextPage}
+                data-testid="audit-refresh"
+              >
                 {t('common.refresh')}
               </Button>
             </Flex>
@@ -170,7 +178,8 @@ export function AuditPage() {
           dataSource={rows}
           loading={audit.isPending}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+          tableLayout="fixed"
+          scroll={{ x: columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 0), 0) }}
           data-testid="audit-table"
         />
         <Flex justify="center" align="center" gap={16} style={{ marginTop: 16 }}>

@@ -84,7 +84,7 @@ export function TokensPage() {
       render: (v?: string | null) => (v ? dateTime(v) : <Typography.Text type="secondary">{t('tokens.neverUsed')}</Typography.Text>),
     },
     {
-      title: t('tokens.revoked'),
+      title: t('tokens.revokedAt'),
       dataIndex: 'revokedAt',
       className: 'nowrap',
       render: (v?: string | null) => (v ? dateTime(v) : <Typography.Text type="secondary">—</Typography.Text>),
@@ -156,7 +156,14 @@ export function TokensPage() {
           setIssued(it);
         }}
       />
-      <SecretDialog issued={issued} onClose={() => setIssued(null)} />
+      <SecretDialog
+        issued={issued}
+        onClose={() => {
+          setIssued(null);
+          // The token may have been tried out while the dialog was open: show its last use.
+          void queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
+        }}
+      />
     </>
   );
 }

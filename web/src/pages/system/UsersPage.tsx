@@ -248,7 +248,7 @@ function UserDialog({ state, onClose }: { state: { mode: 'create' } | { mode: 'e
       width={520}
     >
       <ErrorAlert error={error} onRetry={stale ? () => void reload() : undefined} />
-      <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional" data-testid="user-form">
+      <Form form={form} layout="vertical" onFinish={submit} requiredMark={editing ? false : 'optional'} data-testid="user-form">
         {!editing && (
           <Form.Item
             name="name"
