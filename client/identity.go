@@ -91,3 +91,49 @@ func (c *Client) Audit(ctx context.Context, f switchyard.AuditFilter) (*switchya
 	return &out, c.Do(ctx, "GET", "/api/audit"+q("actor", f.Actor, "action", f.Action, "resource", f.Resource, "outcome", f.Outcome,
 		"since", since, "until", until, "before", f.Before, "limit", limit), nil, &out)
 }
+
+// Config returns the current config of a key.
+func (c *Client) Config(ctx context.Context, group, dataID string) (*switchyard.ConfigEntry, error) {
+	var out switchyard.ConfigEntry
+	return &out, c.Do(ctx, "GET", "/api/config/"+url.PathEscape(group)+"/"+url.PathEscape(dataID), nil, &out)
+}
+
+// PutConfig writes a config; ifVersion < 0 writes unconditionally.
+func (c *Client) PutConfig(ctx context.Context, group, dataID, content, format string, ifVersion int64) (*switchyard.ConfigEntry, error) {
+	body := map[string]any{"content": content, "format": format}
+	if ifVersion >= 0 {
+		body["ifVersion"] = ifVersion
+	}
+	var out switchyard.ConfigEntry
+	return &out, c.Do(ctx, "PUT", "/api/config/"+url.PathEscape(group)+"/"+url.PathEscape(dataID), body, &out)
+}
+
+// DeleteConfig removes a config.
+func (c *Client) DeleteConfig(ctx context.Context, group, dataID string) (*switchyard.ConfigEntry, error) {
+	var out switchyard.ConfigEntry
+	return &out, c.Do(ctx, "DELETE", "/api/config/"+url.PathEscape(group)+"/"+url.PathEscape(dataID), nil, &out)
+}
+
+// ConfigHistory lists a config's versions, newest first.
+func (c *Client) ConfigHistory(ctx context.Context, group, dataID string, limit int) ([]*switchyard.ConfigEntry, error) {
+	var out []*switchyard.ConfigEntry
+	return out, c.Do(ctx, "GET", "/api/config/"+url.PathEscape(group)+"/"+url.PathEscape(dataID)+"/history"+q("limit", strconv.Itoa(limit)), nil, &out)
+}
+
+// Instances lists registered instances, by service and group ("" = all).
+func (c *Client) Instances(ctx context.Context, service, group string) ([]*switchyard.Instance, error) {
+	var out []*switchyard.Instance
+	return out, c.Do(ctx, "GET", "/api/registry/instances"+q("service", service, "group", group), nil, &out)
+}
+
+// RegistryGroups lists the groups instances registered with.
+func (c *Client) RegistryGroups(ctx context.Context) ([]string, error) {
+	var out []string
+	return out, c.Do(ctx, "GET", "/api/registry/groups", nil, &out)
+}
+
+// ServiceMetrics returns a service's traffic by version over window.
+func (c *Client) ServiceMetrics(ctx context.Context, service, window string) (*switchyard.ServiceMetrics, error) {
+	var out switchyard.ServiceMetrics
+	return &out, c.Do(ctx, "GET", "/api/metrics/services/"+url.PathEscape(service)+q("window", window), nil, &out)
+}

@@ -122,6 +122,11 @@ func output(w io.Writer, v any, table func(tw *tabwriter.Writer)) error {
 		_, err = w.Write(out)
 		return err
 	case "table", "":
+		if table == nil { // no table form: JSON
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(v)
+		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		table(tw)
 		return tw.Flush()

@@ -5,12 +5,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
 	"github.com/switchyard-io/switchyard/httpapi"
+	"github.com/switchyard-io/switchyard/httpapi/apitest"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 )
 
@@ -94,5 +97,46 @@ func TestLoginWhoamiAndAdminCommands(t *testing.T) {
 	}
 	if code, _, _ = runCLI(t, "", "whoami", "--server", url); code == 0 {
 		t.Fatal("whoami works after logout")
+	}
+}
+
+func TestConfigAndServiceCommands(t *testing.T) {
+	env := apitest.Start(t)
+	t.Setenv("SWITCHYARD_CLI_CONFIG", filepath.Join(t.TempDir(), "cli.yaml"))
+	t.Setenv("SWITCHYARD_SERVER", env.URL)
+	t.Setenv("SWITCHYARD_TOKEN", env.AdminToken)
+	rule := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rule>\n</rule>"
+	file := filepath.Join(t.TempDir(), "rule.xml")
+	os.WriteFile(file, []byte(rule), 0o600)
+	if code, out, errOut := runCLI(t, "", "config", "put", "discovery-guide-group", "discovery-guide-gateway", file); code != 0 || !strings.Contains(out, "version 1 written by admin") {
+		t.Fatalf("config put: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, rule, "config", "put", "discovery-guide-group", "discovery-guide-gateway", "-", "--if-version", "1"); code != 0 || !strings.Contains(out, "version 2") {
+		t.Fatalf("config put from stdin: %d %q", code, out)
+	}
+	if code, _, errOut := runCLI(t, rule, "config", "put", "discovery-guide-group", "discovery-guide-gateway", "-", "--if-version", "1"); code == 0 || !strings.Contains(errOut, "someone else changed it") {
+		t.Fatalf("stale --if-version: %d %q", code, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "config", "get", "discovery-guide-group", "discovery-guide-gateway"); code != 0 || out != rule+"\n" {
+		t.Fatalf("config get: %d %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "config", "history", "discovery-guide-group", "discovery-guide-gateway"); code != 0 || !strings.Contains(out, "VERSION") || strings.Count(out, "admin") != 2 {
+		t.Fatalf("config history: %d %q", code, out)
+	}
+	for _, in := range []switchyard.Instance{
+		{Service: "discovery-guide-service-a", Group: "discovery-guide-group", Version: "1.0", Host: "127.0.0.1", Port: 3001},
+		{Service: "discovery-guide-service-a", Group: "discovery-guide-group", Version: "1.1", Host: "127.0.0.1", Port: 3002},
+	} {
+		in := in
+		env.Registry.Register(t.Context(), &in)
+	}
+	if code, out, _ := runCLI(t, "", "service", "groups"); code != 0 || strings.TrimSpace(out) != "discovery-guide-group" {
+		t.Fatalf("service groups: %d %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "service", "list"); code != 0 || !strings.Contains(out, "1.0;1.1") {
+		t.Fatalf("service list: %d %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "service", "instances", "discovery-guide-service-a", "-o", "json"); code != 0 || !strings.Contains(out, `"port": 3002`) {
+		t.Fatalf("service instances: %d %q", code, out)
 	}
 }

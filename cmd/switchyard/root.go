@@ -57,6 +57,8 @@ func newRootCmd() *cobra.Command {
 		newGroupCmd(),
 		newTokenCmd(),
 		newAuditCmd(),
+		newConfigCmd(),
+		newServiceCmd(),
 		newGatewayCmd(),
 		newSidecarCmd(),
 		newDemoServiceCmd(),
