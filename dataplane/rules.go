@@ -37,6 +37,7 @@ type Rules struct {
 type keyState struct {
 	status KeyStatus
 	rule   *rule.Rule // nil: no rule at this key
+	text   string     // the applied text
 }
 
 // KeyStatus reports one key: what is applied and what was refused.
@@ -130,6 +131,13 @@ func (r *Rules) watch(ctx context.Context, key switchyard.ConfigKey, ready func(
 	}
 }
 
+// Texts returns the applied global and partial rule texts ("" when none).
+func (r *Rules) Texts() (global, partial string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.keys[r.global].text, r.keys[r.partial].text
+}
+
 // SetPartial applies a partial rule text given directly (Nepxion's admin
 // endpoint /config/update-*), without the config center; empty clears it.
 func (r *Rules) SetPartial(text string) error {
@@ -166,7 +174,10 @@ func (r *Rules) apply(e *switchyard.ConfigEntry, source string) error {
 		r.logger.Error("rule refused; keeping the last good rule", "key", e.Key.String(), "version", e.Version, "source", source, "err", err)
 		return err
 	}
-	st.rule = next
+	st.rule, st.text = next, e.Content
+	if e.Deleted {
+		st.text = ""
+	}
 	st.status = KeyStatus{Key: e.Key, Version: e.Version, Source: source, AppliedAt: now}
 	r.cur.Store(compiled)
 	r.metrics.ruleApplied(e.Key, e.Version)

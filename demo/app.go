@@ -28,7 +28,11 @@ type App struct {
 	svc   *sdk.Service
 	next  string // the service it calls, "" for the last one
 	fault atomic.Pointer[Fault]
+	admin bool
 }
+
+// WithAdminEndpoints serves Nepxion's instance admin endpoints too.
+func (a *App) WithAdminEndpoints() *App { a.admin = true; return a }
 
 // NewApp returns the app of svc calling next.
 func NewApp(svc *sdk.Service, next string, f Fault) *App {
@@ -45,6 +49,11 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /demo/fault", a.getFault)
 	mux.HandleFunc("PUT /demo/fault", a.putFault)
 	mux.HandleFunc("GET /healthz", a.health)
+	if a.admin {
+		for _, p := range dataplane.AdminPaths {
+			mux.Handle(p, dataplane.AdminHandler(a.svc.Rules))
+		}
+	}
 	return a.svc.Middleware(mux)
 }
 

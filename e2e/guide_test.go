@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -155,6 +156,59 @@ func TestGuideCasesThroughTheDemo(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("batch push to every instance (Nepxion /config/update-sync, /config/view, /config/clear-sync)", func(t *testing.T) {
+		tp.t = t
+		rule := vectorText(t, "discovery-strategy-version-1.xml")
+		var results []struct {
+			ServiceID string `json:"serviceId"`
+			Port      int    `json:"port"`
+			URL       string `json:"url"`
+			Result    string `json:"result"`
+		}
+		post := func(path, body string) {
+			resp, err := tp.http.Post(tp.console+path, "text/plain", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			results = nil
+			if err := json.NewDecoder(resp.Body).Decode(&results); err != nil || resp.StatusCode != 200 {
+				t.Fatalf("%s: %d %v", path, resp.StatusCode, err)
+			}
+		}
+		post("/config/update-sync/"+gwID, rule)
+		if len(results) != 1 || results[0].Result != "true" || results[0].Port != 5001 {
+			t.Fatalf("update-sync results: %+v", results)
+		}
+		for i := 0; i < 4; i++ {
+			if a, b, body := tp.call(req{}); a.version != "1.0" || b.version != "1.0" {
+				t.Fatalf("after the in-memory push: %s", body)
+			}
+		}
+		resp, err := tp.http.Get(tp.console + "/config/view/" + gwID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewDecoder(resp.Body).Decode(&results)
+		resp.Body.Close()
+		var sources []string
+		if len(results) != 1 || json.Unmarshal([]byte(results[0].Result), &sources) != nil || len(sources) != 3 || sources[2] != rule {
+			t.Fatalf("view: %+v", results)
+		}
+		post("/config/clear-sync/"+gwID, "")
+		if results[0].Result != "true" {
+			t.Fatalf("clear-sync: %+v", results)
+		}
+		counts := map[string]int{}
+		for i := 0; i < 4; i++ {
+			a, _, _ := tp.call(req{})
+			counts[a.version]++
+		}
+		if counts["1.1"] == 0 {
+			t.Fatalf("after clear-sync the pin must be gone: %v", counts)
+		}
+	})
 
 	const n = 1000
 	for _, tc := range weighted {

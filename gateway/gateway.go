@@ -38,6 +38,9 @@ type Config struct {
 	// cannot pick routes themselves.
 	StripIncoming bool
 	Options       rule.Options
+	// AdminEndpoints serves Nepxion's instance admin endpoints
+	// (/config/update-async …), which take no credentials.
+	AdminEndpoints bool
 }
 
 // Gateway is the entry proxy; it implements http.Handler.
@@ -98,6 +101,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case "/healthz":
 		g.health(w)
+		return
+	}
+	if g.cfg.AdminEndpoints && dataplane.IsAdminPath(r.URL.Path) {
+		dataplane.AdminHandler(g.rules).ServeHTTP(w, r)
 		return
 	}
 	start := time.Now()

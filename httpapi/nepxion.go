@@ -23,6 +23,7 @@ func (s *Server) nepxionRoutes() []*Route {
 	var rs []*Route
 	rs = append(rs, s.nepxionServiceRoutes()...)
 	rs = append(rs, s.nepxionConfigRoutes()...)
+	rs = append(rs, s.nepxionBatchRoutes()...)
 	return rs
 }
 

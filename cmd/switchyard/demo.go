@@ -205,7 +205,8 @@ func startTopology(ctx context.Context, cpURL, token, dataDir string, topo demo.
 		return waitListening(ctx, listen, done, name)
 	}
 	common := func(service, listen string) []string {
-		return []string{"--service", service, "--group", topo.Group, "--listen", listen, "--control-plane", cpURL, "--cache-dir", filepath.Join(cache, service+"-"+strings.ReplaceAll(listen, ":", "_"))}
+		return []string{"--service", service, "--group", topo.Group, "--listen", listen, "--control-plane", cpURL, "--admin-endpoints",
+			"--cache-dir", filepath.Join(cache, service+"-"+strings.ReplaceAll(listen, ":", "_"))}
 	}
 	for _, s := range topo.Services {
 		args := append([]string{"demo-service"}, common(s.Service, s.Listen)...)

@@ -19,6 +19,7 @@ type demoServiceConfig struct {
 	instanceConfig `yaml:",inline"`
 	Next           string     `yaml:"next"`
 	Fault          demo.Fault `yaml:"fault"`
+	AdminEndpoints bool       `yaml:"admin_endpoints"`
 }
 
 func newDemoServiceCmd() *cobra.Command {
@@ -33,6 +34,7 @@ func newDemoServiceCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.Next, "next", "", "the service this one calls")
 	cmd.Flags().Float64Var(&cfg.Fault.ErrorRate, "error-rate", 0, "share of requests answered 500 (0..1)")
 	cmd.Flags().IntVar(&cfg.Fault.LatencyMs, "latency-ms", 0, "latency added to every request")
+	cmd.Flags().BoolVar(&cfg.AdminEndpoints, "admin-endpoints", false, "serve Nepxion's instance admin endpoints (no credentials)")
 	var active bool
 	cmd.Flags().BoolVar(&active, "active", false, "metadata active=true")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -61,7 +63,11 @@ func runDemoService(ctx context.Context, cfg demoServiceConfig, cmd *cobra.Comma
 	sc.CacheDir = cfg.CacheDir
 	sc.ContextHeaders = []string{"user", "mobile", "location", "trace-id", "span-id"}
 	svc := sdk.New(sc, p.registry, p.config, p.collector, logger)
-	srv := &http.Server{Handler: demo.NewApp(svc, cfg.Next, cfg.Fault).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	app := demo.NewApp(svc, cfg.Next, cfg.Fault)
+	if cfg.AdminEndpoints {
+		app.WithAdminEndpoints()
+	}
+	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if err := svc.Start(ctx); err != nil {

@@ -30,6 +30,9 @@ type gatewayConfig struct {
 	StripIncoming bool `yaml:"strip_incoming"`
 	// ConsumerIsolation keeps calls inside the gateway's group.
 	ConsumerIsolation bool `yaml:"consumer_isolation"`
+	// AdminEndpoints serves Nepxion's instance admin endpoints
+	// (/config/update-async …); they take no credentials.
+	AdminEndpoints bool `yaml:"admin_endpoints"`
 }
 
 func defaultGatewayConfig() gatewayConfig {
@@ -58,6 +61,7 @@ is down. GET /healthz reports the rule status, GET /metrics Prometheus metrics.`
 	cmd.Flags().StringArrayVar(&routes, "route", nil, "route PREFIX=SERVICE (repeatable); the prefix is stripped")
 	cmd.Flags().BoolVar(&priority, "header-priority", true, "gateway route values replace incoming n-d-* headers (false: incoming headers win)")
 	cmd.Flags().BoolVar(&cfg.StripIncoming, "strip-incoming", false, "remove n-d-* headers arriving from clients")
+	cmd.Flags().BoolVar(&cfg.AdminEndpoints, "admin-endpoints", false, "serve Nepxion's instance admin endpoints /config/update-async… (no credentials: only on trusted networks)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := flags.load(cmd, &cfg, &cfg.instanceConfig); err != nil {
 			return &exitError{code: 2, err: err}
@@ -109,10 +113,11 @@ func runGateway(ctx context.Context, cfg gatewayConfig, cmd *cobra.Command) erro
 		return in
 	}
 	gw := gateway.New(gateway.Config{
-		Routes:        cfg.Routes,
-		Switches:      rule.GatewaySwitches{HeaderPriority: cfg.HeaderPriority, OriginalHeaderIgnored: cfg.OriginalHeaderIgnored, CoreTransmission: cfg.CoreTransmission},
-		StripIncoming: cfg.StripIncoming,
-		Options:       rule.Options{ConsumerIsolation: cfg.ConsumerIsolation},
+		Routes:         cfg.Routes,
+		Switches:       rule.GatewaySwitches{HeaderPriority: cfg.HeaderPriority, OriginalHeaderIgnored: cfg.OriginalHeaderIgnored, CoreTransmission: cfg.CoreTransmission},
+		StripIncoming:  cfg.StripIncoming,
+		Options:        rule.Options{ConsumerIsolation: cfg.ConsumerIsolation},
+		AdminEndpoints: cfg.AdminEndpoints,
 	}, current, rules, instances, metrics, logger)
 	instances.Preload(gw.Services()...)
 
