@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/switchyard-io/switchyard/rule"
 )
@@ -77,7 +78,7 @@ func newRuleConvertCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), string(out))
+			err = writeDocument(cmd, out)
 			return err
 		},
 	}
@@ -127,7 +128,7 @@ func newRuleReleaseDocCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), string(out))
+			err = writeDocument(cmd, out)
 			return err
 		},
 	}
@@ -228,4 +229,19 @@ func pairs(flag string, list []string) (map[string]string, error) {
 		m[k] = v
 	}
 	return m, nil
+}
+
+// writeDocument prints a rule or document exactly as Nepxion serialises it
+// (no final newline), so piped output compares byte for byte; a terminal
+// gets a final newline for the prompt's sake.
+func writeDocument(cmd *cobra.Command, doc []byte) error {
+	w := cmd.OutOrStdout()
+	if _, err := w.Write(doc); err != nil {
+		return err
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		_, err := w.Write([]byte("\n"))
+		return err
+	}
+	return nil
 }
