@@ -334,9 +334,15 @@ async function consoleFlow(lang) {
     await pwDialog.locator('#current').fill(USER_PASSWORD);
     await submitDialog(pwDialog);
     await page.locator('.ant-message-notice', { hasText: T.passwordChanged }).waitFor();
-    await page.getByTestId('user-menu').click();
-    await page.getByTestId('menu-signout').click();
-    await page.waitForURL(/\/login/);
+
+    // The session ends elsewhere (signed out in another tab): the next call
+    // gets a 401 and the console goes back to the login page, keeping the place.
+    const { csrfToken } = await (await page.request.get(`${server.url}/api/auth/me`)).json();
+    const ended = await page.request.post(`${server.url}/api/auth/logout`, { headers: { 'X-CSRF-Token': csrfToken } });
+    assert.equal(ended.status(), 204);
+    await openMenu(page, T.tokens);
+    await page.waitForURL(/\/login\?next=%2Fsystem%2Ftokens$/);
+    await page.getByText(T.loginTitle).waitFor();
     const relogin = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -377,6 +383,7 @@ const EXPECTED_FAILURES = [
   /^POST \/api\/auth\/login 401$/, // the wrong password
   /^PUT \/api\/auth\/password 400$/, // the wrong current password
   /^PATCH \/api\/users\/[\w.-]+ 409$/, // the edit based on a stale revision
+  /^GET \/api\/tokens 401$/, // after the session was ended elsewhere
 ];
 
 function watchConsole(page) {
