@@ -54,6 +54,7 @@ type Store interface {
 	AuditStore
 	ConfigStore
 	InstanceStore
+	ReleaseStore
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

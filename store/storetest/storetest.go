@@ -35,6 +35,8 @@ func Run(t *testing.T, open Open) {
 		{"ConfigChanges", testConfigChanges},
 		{"ConfigConcurrentWriters", testConfigConcurrentWriters},
 		{"Instances", testInstances},
+		{"ReleaseLifecycle", testReleaseLifecycle},
+		{"ReleaseLock", testReleaseLock},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

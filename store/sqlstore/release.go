@@ -1,0 +1,228 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/switchyard-io/switchyard"
+)
+
+const releaseColumns = `name, description, type, state, subscription, grp, app, spec, created_at, created_by, executed_at, executed_by, config_version, revision`
+
+// CreateRelease implements switchyard.ReleaseStore.
+func (s *DB) CreateRelease(ctx context.Context, r *switchyard.Release) error {
+	spec, err := json.Marshal(r.Spec)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	_, err = s.db.ExecContext(ctx, `INSERT INTO releases (`+releaseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, '', 0, 1)`,
+		r.Name, r.Description, string(r.Type), string(r.State), string(r.Subscription), r.Group, r.App, string(spec), millis(now), r.CreatedBy)
+	if s.dialect.IsUniqueViolation(err) {
+		if _, ferr := s.FindRelease(ctx, r.Name); ferr == nil {
+			return switchyard.FieldErrorf("name", "release.name.taken", "a release named %q already exists", r.Name).WithReason("release.name.taken", map[string]string{"name": r.Name})
+		}
+		return switchyard.FieldErrorf("app", "release.app.taken", "group %q already has a release for app %q; group + app is unique", r.Group, r.App).
+			WithReason("release.app.taken", map[string]string{"group": r.Group, "app": r.App})
+	} else if err != nil {
+		return s.wrap("create release", err)
+	}
+	r.CreatedAt, r.Revision = fromMillis(millis(now)), 1
+	return nil
+}
+
+// FindRelease implements switchyard.ReleaseStore.
+func (s *DB) FindRelease(ctx context.Context, name string) (*switchyard.Release, error) {
+	r, err := scanRelease(s.db.QueryRowContext(ctx, `SELECT `+releaseColumns+` FROM releases WHERE name = $1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, switchyard.Errorf(switchyard.CodeNotFound, "release %q not found", name).WithReason("release.not_found", map[string]string{"name": name})
+	}
+	return r, s.wrap("find release", err)
+}
+
+// FindReleases implements switchyard.ReleaseStore.
+func (s *DB) FindReleases(ctx context.Context, f switchyard.ReleaseFilter) ([]*switchyard.Release, error) {
+	q, args := `SELECT `+releaseColumns+` FROM releases`, []any{}
+	if f.Group != "" {
+		q, args = q+` WHERE grp = $1`, append(args, f.Group)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY created_at DESC, name`, args...)
+	if err != nil {
+		return nil, s.wrap("find releases", err)
+	}
+	defer rows.Close()
+	out := []*switchyard.Release{}
+	for rows.Next() {
+		r, err := scanRelease(rows)
+		if err != nil {
+			return nil, s.wrap("scan release", err)
+		}
+		if f.Groups == nil || contains(f.Groups, r.Group) {
+			out = append(out, r)
+		}
+	}
+	return out, s.wrap("find releases", rows.Err())
+}
+
+// UpdateRelease implements switchyard.ReleaseStore.
+func (s *DB) UpdateRelease(ctx context.Context, r *switchyard.Release, h *switchyard.ReleaseHistory) error {
+	spec, err := json.Marshal(r.Spec)
+	if err != nil {
+		return err
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE releases SET description = $1, type = $2, state = $3, spec = $4, executed_at = $5, executed_by = $6, config_version = $7, revision = revision + 1
+			WHERE name = $8 AND revision = $9`,
+			r.Description, string(r.Type), string(r.State), string(spec), nullMillis(r.ExecutedAt), r.ExecutedBy, r.ConfigVersion, r.Name, r.Revision)
+		if err != nil {
+			return s.wrap("update release", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return s.revisionError(ctx, tx, "release", r.Name, `SELECT COUNT(*) FROM releases WHERE name = $1`, r.Name, r.Revision)
+		}
+		if h == nil {
+			return nil
+		}
+		if h.ID == "" {
+			h.ID = switchyard.NewID(h.At)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO release_history (id, release_name, operation, state_before, state_after, type, yaml, xml, config_group, config_data_id, config_version, by_user, at, detail)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			h.ID, r.Name, string(h.Operation), string(h.StateBefore), string(h.StateAfter), string(h.Type), h.YAML, h.XML, h.ConfigKey.Group, h.ConfigKey.DataID, h.ConfigVersion, h.By, millis(h.At), h.Detail)
+		return s.wrap("append release history", err)
+	})
+	if err != nil {
+		return err
+	}
+	r.Revision++
+	return nil
+}
+
+// DeleteRelease implements switchyard.ReleaseStore.
+func (s *DB) DeleteRelease(ctx context.Context, name string, revision int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM release_history WHERE release_name = $1`, `DELETE FROM release_locks WHERE release_name = $1`} {
+			if _, err := tx.ExecContext(ctx, q, name); err != nil {
+				return s.wrap("delete release", err)
+			}
+		}
+		q, args := `DELETE FROM releases WHERE name = $1`, []any{name}
+		if revision != 0 {
+			q, args = q+` AND revision = $2`, append(args, revision)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return s.wrap("delete release", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return s.revisionError(ctx, tx, "release", name, `SELECT COUNT(*) FROM releases WHERE name = $1`, name, revision)
+		}
+		return nil
+	})
+}
+
+// ReleaseHistory implements switchyard.ReleaseStore.
+func (s *DB) ReleaseHistory(ctx context.Context, name string, limit int) ([]*switchyard.ReleaseHistory, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, release_name, operation, state_before, state_after, type, yaml, xml, config_group, config_data_id, config_version, by_user, at, detail
+		FROM release_history WHERE release_name = $1 ORDER BY id DESC LIMIT $2`, name, limit)
+	if err != nil {
+		return nil, s.wrap("release history", err)
+	}
+	defer rows.Close()
+	out := []*switchyard.ReleaseHistory{}
+	for rows.Next() {
+		var h switchyard.ReleaseHistory
+		var op, before, after, typ string
+		var at int64
+		if err := rows.Scan(&h.ID, &h.Release, &op, &before, &after, &typ, &h.YAML, &h.XML, &h.ConfigKey.Group, &h.ConfigKey.DataID, &h.ConfigVersion, &h.By, &at, &h.Detail); err != nil {
+			return nil, s.wrap("scan release history", err)
+		}
+		h.Operation, h.StateBefore, h.StateAfter, h.Type, h.At = switchyard.Operation(op), switchyard.ReleaseState(before), switchyard.ReleaseState(after), switchyard.ReleaseType(typ), fromMillis(at)
+		out = append(out, &h)
+	}
+	return out, s.wrap("release history", rows.Err())
+}
+
+// AcquireReleaseLock implements switchyard.ReleaseStore. One statement takes
+// a free lock, renews the holder's or takes over an expired one; any other
+// holder keeps it (the database decides between concurrent callers).
+func (s *DB) AcquireReleaseLock(ctx context.Context, l *switchyard.ReleaseLock, now time.Time) (*switchyard.ReleaseLock, error) {
+	var holder string
+	var since int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO release_locks (release_name, holder, since, expires_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (release_name) DO UPDATE SET
+			since = CASE WHEN release_locks.holder = excluded.holder THEN release_locks.since ELSE excluded.since END,
+			holder = excluded.holder, expires_at = excluded.expires_at
+		WHERE release_locks.holder = excluded.holder OR release_locks.expires_at <= $3
+		RETURNING holder, since`, l.Release, l.Holder, millis(now), millis(l.ExpiresAt)).Scan(&holder, &since)
+	if errors.Is(err, sql.ErrNoRows) {
+		cur, ferr := s.FindReleaseLock(ctx, l.Release, now)
+		if ferr != nil {
+			return nil, ferr
+		}
+		if cur == nil { // expired between the two statements: try again
+			return s.AcquireReleaseLock(ctx, l, now)
+		}
+		return cur, switchyard.Errorf(switchyard.CodeConflict, "release %q is being operated by %s (since %s, until %s)", l.Release, cur.Holder,
+			cur.Since.Format(time.RFC3339), cur.ExpiresAt.Format(time.RFC3339)).WithReason("release.locked", map[string]string{"holder": cur.Holder})
+	} else if err != nil {
+		return nil, s.wrap("acquire release lock", err)
+	}
+	return &switchyard.ReleaseLock{Release: l.Release, Holder: holder, Since: fromMillis(since), ExpiresAt: fromMillis(millis(l.ExpiresAt))}, nil
+}
+
+// FindReleaseLock implements switchyard.ReleaseStore.
+func (s *DB) FindReleaseLock(ctx context.Context, name string, now time.Time) (*switchyard.ReleaseLock, error) {
+	var l switchyard.ReleaseLock
+	var since, exp int64
+	err := s.db.QueryRowContext(ctx, `SELECT release_name, holder, since, expires_at FROM release_locks WHERE release_name = $1 AND expires_at > $2`, name, millis(now)).
+		Scan(&l.Release, &l.Holder, &since, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, s.wrap("find release lock", err)
+	}
+	l.Since, l.ExpiresAt = fromMillis(since), fromMillis(exp)
+	return &l, nil
+}
+
+// ReleaseReleaseLock implements switchyard.ReleaseStore.
+func (s *DB) ReleaseReleaseLock(ctx context.Context, name, holder string) error {
+	q, args := `DELETE FROM release_locks WHERE release_name = $1`, []any{name}
+	if holder != "" {
+		q, args = q+` AND holder = $2`, append(args, holder)
+	}
+	_, err := s.db.ExecContext(ctx, q, args...)
+	return s.wrap("release release lock", err)
+}
+
+func scanRelease(row scanner) (*switchyard.Release, error) {
+	var r switchyard.Release
+	var typ, state, sub, spec string
+	var created int64
+	var executed sql.NullInt64
+	if err := row.Scan(&r.Name, &r.Description, &typ, &state, &sub, &r.Group, &r.App, &spec, &created, &r.CreatedBy, &executed, &r.ExecutedBy, &r.ConfigVersion, &r.Revision); err != nil {
+		return nil, err
+	}
+	r.Type, r.State, r.Subscription = switchyard.ReleaseType(typ), switchyard.ReleaseState(state), switchyard.Subscription(sub)
+	r.CreatedAt, r.ExecutedAt = fromMillis(created), fromNullMillis(executed)
+	if err := json.Unmarshal([]byte(spec), &r.Spec); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
