@@ -20,4 +20,6 @@ export type AuditOutcome = AuditEntry['outcome'];
 export type LoginResponse = Schemas['LoginResponse'];
 export type Info = Schemas['Info'];
 
-export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
+/** Every role, most powerful first; the Record makes the compiler list a role the server adds. */
+const roleOrder: Record<Role, number> = { admin: 0, operator: 1, viewer: 2, agent: 3 };
+export const ROLES = (Object.keys(roleOrder) as Role[]).sort((a, b) => roleOrder[a] - roleOrder[b]);
