@@ -31,6 +31,9 @@ type Error struct {
 	Message string
 	Reason  string
 	Params  map[string]string
+	// Details are further field errors of the same input (a form with
+	// several mistakes), so a client can mark every field at once.
+	Details []*Error
 	Err     error
 }
 

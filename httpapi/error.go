@@ -36,6 +36,16 @@ type ErrorDetail struct {
 	Reason    string            `json:"reason,omitempty"`
 	Params    map[string]string `json:"params,omitempty"`
 	RequestID string            `json:"requestId,omitempty"`
+	// Details lists every field error when the input had several.
+	Details []FieldDetail `json:"details,omitempty"`
+}
+
+// FieldDetail is one field error among several.
+type FieldDetail struct {
+	Field   string            `json:"field"`
+	Message string            `json:"message"`
+	Reason  string            `json:"reason,omitempty"`
+	Params  map[string]string `json:"params,omitempty"`
 }
 
 // errorDetail turns err into what the client sees. Internal errors are logged
@@ -51,6 +61,9 @@ func errorDetail(r *http.Request, err error, log *slog.Logger) (int, ErrorDetail
 		d.Message, d.Field, d.Reason, d.Params = e.Error(), e.Field, e.Reason, e.Params
 		if e.Field != "" {
 			d.Message = e.Message
+		}
+		for _, x := range e.Details {
+			d.Details = append(d.Details, FieldDetail{Field: x.Field, Message: x.Message, Reason: x.Reason, Params: x.Params})
 		}
 	}
 	if code == switchyard.CodeInternal {
