@@ -29,8 +29,13 @@ const ADMIN_PASSWORD = process.env.SWITCHYARD_URL ? (process.env.SWITCHYARD_ADMI
 const USER_PASSWORD = 'a-long-enough-password';
 const STEP_TIMEOUT = 15_000;
 const TEST_TIMEOUT = 120_000;
-// Names unique per run, so the test also works against a long-running dev server.
-const RUN = Date.now().toString(36).slice(-5);
+// What each flow creates: names a team would use (they show in the screenshots),
+// made unique per run against a server that outlives the test.
+const SUFFIX = process.env.SWITCHYARD_URL ? `-${Date.now().toString(36).slice(-5)}` : '';
+const NAMES = {
+  zh: { user: `zhang.wei${SUFFIX}`, group: `order-group${SUFFIX}`, token: `ci-deploy${SUFFIX}` },
+  en: { user: `alex.doe${SUFFIX}`, group: `payment-group${SUFFIX}`, token: `release-bot${SUFFIX}` },
+};
 
 /** What each language must show; the texts come from the i18n bundles, written out to catch a wrong bundle. */
 const TEXT = {
@@ -115,7 +120,7 @@ async function consoleFlow(lang) {
   context.setDefaultTimeout(STEP_TIMEOUT);
   const page = await context.newPage();
   const problems = watchConsole(page);
-  const names = { user: `e2e-${lang}-user-${RUN}`, group: `e2e-${lang}-group-${RUN}`, token: `e2e-${lang}-token-${RUN}` };
+  const names = NAMES[lang];
   try {
     // Not signed in: the console sends us to the login page, in the browser's language.
     await page.goto(server.url + '/');
@@ -163,7 +168,7 @@ async function consoleFlow(lang) {
     await page.getByTestId('group-new').click();
     const groupDialog = await visibleDialog(page);
     await groupDialog.getByTestId('group-name').fill(names.group);
-    await groupDialog.getByTestId('group-description').fill(lang === 'zh' ? '订单服务组（端到端测试）' : 'Order services (end-to-end test)');
+    await groupDialog.getByTestId('group-description').fill(lang === 'zh' ? '订单中心：下单、库存与支付回调服务' : 'Payment services: checkout, refunds and callbacks');
     await submitDialog(groupDialog);
     await page.locator('.ant-message-notice', { hasText: T.groupCreated }).filter({ hasText: names.group }).waitFor();
     await rowOf(page, 'groups-table', names.group).waitFor();
@@ -480,6 +485,8 @@ async function startServer() {
     env: { ...process.env, SWITCHYARD_ADMIN_PASSWORD: ADMIN_PASSWORD, SWITCHYARD_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave the server behind, even when the test process exits abnormally.
+  process.once('exit', () => child.kill('SIGKILL'));
   const output = [];
   child.stderr.on('data', (b) => output.push(b.toString()));
   const lines = createInterface({ input: child.stdout });
