@@ -19,6 +19,7 @@ import (
 	ccbuiltin "github.com/switchyard-io/switchyard/configcenter/builtin"
 	"github.com/switchyard-io/switchyard/httpapi"
 	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
+	"github.com/switchyard-io/switchyard/release"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 )
 
@@ -66,7 +67,8 @@ func newEnv(t *testing.T) *env {
 	if _, err := a.Bootstrap(t.Context(), adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: ccbuiltin.New(st, logger), Registry: regbuiltin.New(), Logger: logger})
+	cc, reg := ccbuiltin.New(st, logger), regbuiltin.New()
+	srv := httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: cc, Registry: reg, Releases: release.New(st, cc, reg, logger), Logger: logger})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{t: t, srv: srv, ts: ts, store: st, auth: a, log: buf}

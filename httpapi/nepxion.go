@@ -24,6 +24,7 @@ func (s *Server) nepxionRoutes() []*Route {
 	rs = append(rs, s.nepxionServiceRoutes()...)
 	rs = append(rs, s.nepxionConfigRoutes()...)
 	rs = append(rs, s.nepxionBatchRoutes()...)
+	rs = append(rs, s.nepxionStrategyRoutes()...)
 	return rs
 }
 

@@ -62,7 +62,12 @@ type Call struct {
 	srv       *Server
 
 	auditActor, auditResource, auditDetail string
+	skipAudit                              bool
 }
+
+// SkipAudit leaves this call out of the audit log (a lock renewal, which
+// repeats every few seconds and changes nothing anyone needs to trace).
+func (c *Call) SkipAudit() { c.skipAudit = true }
 
 // User returns the signed-in user, or nil.
 func (c *Call) User() *switchyard.User {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
+	"github.com/switchyard-io/switchyard/release"
 )
 
 // SessionCookie is the name of the console session cookie.
@@ -27,6 +28,7 @@ type Deps struct {
 	// reports (the built-in provider is both).
 	Metrics   switchyard.MetricsProvider
 	Collector switchyard.MetricsCollector
+	Releases  *release.Service
 	Logger    *slog.Logger
 }
 
@@ -38,6 +40,7 @@ type Server struct {
 	Registry  switchyard.Registry
 	Metrics   switchyard.MetricsProvider
 	Collector switchyard.MetricsCollector
+	Releases  *release.Service
 	Logger    *slog.Logger
 	Now       func() time.Time
 	// Version is reported by /healthz and the OpenAPI document.
@@ -64,13 +67,14 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{Store: d.Store, Auth: d.Auth, Config: d.Config, Registry: d.Registry, Metrics: d.Metrics, Collector: d.Collector, Logger: d.Logger,
+	s := &Server{Store: d.Store, Auth: d.Auth, Config: d.Config, Registry: d.Registry, Metrics: d.Metrics, Collector: d.Collector, Releases: d.Releases, Logger: d.Logger,
 		Now: time.Now, Version: "dev", Checks: map[string]func(context.Context) error{}}
 	s.Handle(s.identityRoutes()...)
 	s.Handle(s.systemRoutes()...)
 	s.Handle(s.configRoutes()...)
 	s.Handle(s.registryRoutes()...)
 	s.Handle(s.metricsRoutes()...)
+	s.Handle(s.releaseRoutes()...)
 	s.Handle(s.nepxionRoutes()...)
 	return s
 }
@@ -111,7 +115,7 @@ func (s *Server) wrap(rt *Route) http.Handler {
 		} else {
 			rt.serve(c)
 		}
-		if rt.IsWrite() && rt.NoAudit == "" {
+		if rt.IsWrite() && rt.NoAudit == "" && !c.skipAudit {
 			s.audit(c)
 		}
 	})

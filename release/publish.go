@@ -106,3 +106,34 @@ func unavailable(what string, err error) error {
 	return switchyard.Errorf(switchyard.CodeUnavailable, "cannot %s: the config center is unavailable (%v); nothing was changed", what, err).
 		WithReason("release.configcenter.unavailable", nil).WithCause(err)
 }
+
+// PublishRule is the publish path for callers that compute the next rule
+// from the stored one themselves (Nepxion's strategy endpoints): it reads
+// the rule at key, calls next, and publishes the result with the same
+// compare-and-set, read-back and revert as release operations. Only admins
+// and members of key's group may publish.
+func (s *Service) PublishRule(ctx context.Context, actor *switchyard.User, key switchyard.ConfigKey, next func(base *rule.Rule) (*rule.Rule, error)) (*Published, error) {
+	if err := mayOperate(actor, key.Group); err != nil {
+		return nil, err
+	}
+	entry, base, err := s.baseRule(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	r, err := next(base)
+	if err != nil {
+		return nil, err
+	}
+	return s.publish(ctx, key, entry, r, actor.Name)
+}
+
+// StoredRule returns the rule at key (empty when none).
+func (s *Service) StoredRule(ctx context.Context, key switchyard.ConfigKey) (*rule.Rule, error) {
+	_, r, err := s.baseRule(ctx, key)
+	return r, err
+}
+
+// Instances returns the registry's instances of services for rule building.
+func (s *Service) Instances(ctx context.Context, services []string) ([]rule.Instance, error) {
+	return s.instances(ctx, services)
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/switchyard-io/switchyard/httpapi"
 	mbuiltin "github.com/switchyard-io/switchyard/metrics/builtin"
 	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
+	"github.com/switchyard-io/switchyard/release"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 )
 
@@ -33,6 +34,7 @@ type Env struct {
 	Config     *ccbuiltin.ConfigCenter
 	Registry   *regbuiltin.Registry
 	Metrics    *mbuiltin.Provider
+	Releases   *release.Service
 	Server     *httpapi.Server
 	HTTP       *httptest.Server
 
@@ -67,7 +69,8 @@ func Start(t testing.TB) *Env {
 	e.Registry = regbuiltin.New()
 	e.Registry.Now = e.Now
 	e.Metrics = mbuiltin.New()
-	e.Server = httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: e.Config, Registry: e.Registry, Metrics: e.Metrics, Collector: e.Metrics, Logger: logger})
+	e.Releases = release.New(st, e.Config, e.Registry, logger)
+	e.Server = httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: e.Config, Registry: e.Registry, Metrics: e.Metrics, Collector: e.Metrics, Releases: e.Releases, Logger: logger})
 	e.HTTP = httptest.NewServer(e.Server.Handler())
 	t.Cleanup(e.HTTP.Close)
 	e.URL = e.HTTP.URL
