@@ -20,6 +20,7 @@ import (
 	"github.com/switchyard-io/switchyard/httpapi"
 	mbuiltin "github.com/switchyard-io/switchyard/metrics/builtin"
 	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
+	"github.com/switchyard-io/switchyard/release"
 	"github.com/switchyard-io/switchyard/store/postgres"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 	"github.com/switchyard-io/switchyard/web"
@@ -164,7 +165,8 @@ func startControlPlane(ctx context.Context, cfg Config, stdout, stderr io.Writer
 	go cc.Run(ctx)
 	go reg.Run(ctx)
 	metrics := mbuiltin.New()
-	api := httpapi.New(httpapi.Deps{Store: store, Auth: a, Config: cc, Registry: reg, Metrics: metrics, Collector: metrics, Logger: logger.With("component", "http")})
+	releases := release.New(store, cc, reg, logger.With("component", "release"))
+	api := httpapi.New(httpapi.Deps{Store: store, Auth: a, Config: cc, Registry: reg, Metrics: metrics, Collector: metrics, Releases: releases, Logger: logger.With("component", "http")})
 	api.Version = buildVersion()
 	api.SecureCookies = cfg.Auth.SecureCookies
 	api.UI = web.Handler()
