@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -132,4 +133,16 @@ func output(w io.Writer, v any, table func(tw *tabwriter.Writer)) error {
 		return tw.Flush()
 	}
 	return &exitError{code: 2, err: fmt.Errorf("--output %q must be table, json or yaml", global.output)}
+}
+
+// remarshal copies a generic value (decoded YAML) into a typed one through
+// JSON, refusing unknown fields.
+func remarshal(in any, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(out)
 }

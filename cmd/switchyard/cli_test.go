@@ -140,3 +140,49 @@ func TestConfigAndServiceCommands(t *testing.T) {
 		t.Fatalf("service instances: %d %q", code, out)
 	}
 }
+
+func TestReleaseCommands(t *testing.T) {
+	env := apitest.Start(t)
+	for _, in := range []switchyard.Instance{
+		{Service: "svc-a", Group: "g", Version: "1.0", Host: "127.0.0.1", Port: 3001},
+		{Service: "svc-a", Group: "g", Version: "1.1", Host: "127.0.0.1", Port: 3002},
+	} {
+		in := in
+		env.Registry.Register(t.Context(), &in)
+	}
+	t.Setenv("SWITCHYARD_CLI_CONFIG", filepath.Join(t.TempDir(), "cli.yaml"))
+	t.Setenv("SWITCHYARD_SERVER", env.URL)
+	t.Setenv("SWITCHYARD_TOKEN", env.AdminToken)
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"release", "create", "V2.1.0", "--group", "g", "--app", "gw", "--services", "svc-a", "--blue", "#H['user-type'] == 'vip'", "--green", "#H['user-type'] == 'normal'", "--gray", "#H['region'] == 'north'=50", "--gray", "10"},
+			"created release V2.1.0 (MIXED, PARTIAL, key g/gw)"},
+		{[]string{"release", "publish", "V2.1.0", "--dry-run"}, `version-id="route-0=90;route-1=10"`},
+		{[]string{"release", "fallback", "V2.1.0"}, "V2.1.0: NEW → FALLBACK; g/gw version 1 (read back)"},
+		{[]string{"release", "publish", "V2.1.0", "--gray", "30"}, "FALLBACK → RELEASED; g/gw version 2"},
+		{[]string{"release", "show", "V2.1.0"}, "gray[0]  -  → 30% new"},
+		{[]string{"release", "list"}, "V2.1.0 MIXED RELEASED PARTIAL g gw"},
+		{[]string{"release", "rollback", "V2.1.0"}, "RELEASED → ROLLED_BACK"},
+		{[]string{"release", "lock", "V2.1.0"}, "V2.1.0 is locked by admin"},
+		{[]string{"release", "unlock", "V2.1.0", "--break"}, "broke the lock of V2.1.0 (held by admin)"},
+		{[]string{"release", "end", "V2.1.0"}, "ROLLED_BACK → ENDED"},
+		{[]string{"release", "delete", "V2.1.0"}, "deleted release V2.1.0"},
+	}
+	squash := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, st := range steps {
+		code, out, errOut := runCLI(t, "", st.args...)
+		if code != 0 || !strings.Contains(squash(out), squash(st.want)) {
+			t.Fatalf("%v: exit %d\nstdout: %s\nstderr: %s\nwant %q", st.args, code, out, errOut, st.want)
+		}
+	}
+	code, _, errOut := runCLI(t, "", "release", "create", "bad", "--group", "g", "--app", "gw2", "--gray", "#H['a'] == '1'")
+	if code != 2 || !strings.Contains(errOut, "must be WEIGHT or EXPRESSION=WEIGHT") {
+		t.Fatalf("bad --gray: %d %q", code, errOut)
+	}
+	code, out, _ := runCLI(t, "", "release", "list", "-o", "json")
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("list -o json: %q", out)
+	}
+}

@@ -57,6 +57,7 @@ func newRootCmd() *cobra.Command {
 		newGroupCmd(),
 		newTokenCmd(),
 		newAuditCmd(),
+		newReleaseCmd(),
 		newConfigCmd(),
 		newServiceCmd(),
 		newGatewayCmd(),
