@@ -10,7 +10,7 @@ import (
 type AuditEntry struct {
 	ID         string    `json:"id"`
 	Time       time.Time `json:"time"`
-	Actor      string    `json:"actor" doc:"user name, or empty when unauthenticated"`
+	Actor      string    `json:"actor" doc:"the user; for a sign-in, the name tried (Via is anonymous when it failed)"`
 	Via        string    `json:"via" enum:"session,token,anonymous,system"`
 	Action     string    `json:"action" doc:"e.g. user.create, release.publish"`
 	Resource   string    `json:"resource" doc:"e.g. user/alice, release/r1"`
