@@ -31,7 +31,7 @@ func AdminHandler(rules *Rules) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		switch {
 		case r.URL.Path == "/config/config-type" && r.Method == http.MethodGet:
-			io.WriteString(w, Plugin)
+			_, _ = io.WriteString(w, Plugin)
 		case (r.URL.Path == "/config/update-async" || r.URL.Path == "/config/update-sync") && r.Method == http.MethodPost:
 			b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 			if err == nil {
@@ -43,7 +43,7 @@ func AdminHandler(rules *Rules) http.Handler {
 		case r.URL.Path == "/config/view" && r.Method == http.MethodGet:
 			global, partial := rules.Texts()
 			w.Header().Set("Content-Type", "application/json")
-			json.NewEncoder(w).Encode([]string{"", global, partial}) // [local, global, partial]
+			_ = json.NewEncoder(w).Encode([]string{"", global, partial}) // [local, global, partial]
 		default:
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		}
@@ -53,8 +53,8 @@ func AdminHandler(rules *Rules) http.Handler {
 func answer(w http.ResponseWriter, err error) {
 	if err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, strings.TrimSpace(err.Error()))
+		_, _ = io.WriteString(w, strings.TrimSpace(err.Error()))
 		return
 	}
-	io.WriteString(w, "true")
+	_, _ = io.WriteString(w, "true")
 }

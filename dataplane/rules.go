@@ -93,7 +93,7 @@ func (r *Rules) Status() RuleStatus {
 func (r *Rules) Start(ctx context.Context, wait time.Duration) {
 	for _, k := range []switchyard.ConfigKey{r.partial, r.global} {
 		if e, ok := r.cache.load(k); ok {
-			r.apply(e, "cache")
+			_ = r.apply(e, "cache") // a refusal is logged and shown in the status
 		}
 	}
 	var ready sync.WaitGroup
@@ -120,7 +120,7 @@ func (r *Rules) watch(ctx context.Context, key switchyard.ConfigKey, ready func(
 	}
 	first := true
 	for e := range ch {
-		r.apply(e, "config-center")
+		_ = r.apply(e, "config-center") // a refusal is logged and shown in the status
 		if first {
 			ready()
 			first = false

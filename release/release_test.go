@@ -49,7 +49,7 @@ func TestOperationsPublishWhatTheDocsSay(t *testing.T) {
 		t.Fatalf("after release: %+v %+v", res.Release, res.History)
 	}
 
-	res, err = e.run(t, bob, "V2.1.0", switchyard.OpRollback)
+	_, err = e.run(t, bob, "V2.1.0", switchyard.OpRollback)
 	if code(err) != switchyard.CodeConflict || !strings.Contains(err.Error(), "being operated by alice") {
 		t.Fatalf("bob while alice holds the lock: %v", err)
 	}

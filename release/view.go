@@ -56,8 +56,10 @@ func (s *Service) EffectiveRule(ctx context.Context, name string) (*switchyard.R
 	}
 	parsed, err := rule.Parse([]byte(e.Content))
 	if err != nil {
+		// The stored text is shown with why it does not parse: that is the
+		// answer, not a failure of this call.
 		v.ParseError = err.Error()
-		return v, nil
+		return v, nil //nolint:nilerr // reported in the view
 	}
 	v.Topology = topologyOf(r, parsed)
 	return v, nil

@@ -1,6 +1,7 @@
 package rule
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -180,7 +181,7 @@ func TestSelectSwitches(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			self := tt.self
 			sel, err := Select(&Hop{Routes: tt.routes, Self: &self, Provider: "b", Options: tt.opts}, insts, nil)
-			if err != tt.wantErr || (err == nil && !slices.Equal(sel.Eligible, tt.want)) {
+			if !errors.Is(err, tt.wantErr) || (err == nil && !slices.Equal(sel.Eligible, tt.want)) {
 				t.Fatalf("eligible %v, err %v; want %v, %v", sel.Eligible, err, tt.want, tt.wantErr)
 			}
 		})

@@ -45,7 +45,7 @@ type Selection struct {
 // Errors of Select. Both are fixed values: Select never allocates.
 var (
 	ErrNoInstance            = errors.New("rule: no instance of the provider passes the route filters")
-	ErrRegionTransferMissing = errors.New("The Region Transfer value is missing")
+	ErrRegionTransferMissing = errors.New("The Region Transfer value is missing") //nolint:staticcheck // Nepxion's exact message
 )
 
 // Select chooses the provider instance for one call, the way a Nepxion

@@ -52,7 +52,7 @@ func (s *Service) Inspect(r *http.Request, e dataplane.InspectorEntity) (*datapl
 	}
 	req.Header.Set("Content-Type", "application/json")
 	fail := func(err error) error {
-		return fmt.Errorf("Failed to inspect, current serviceId=%s, next serviceId=%s, url=%s: %w", self.Service, next, url, err)
+		return fmt.Errorf("Failed to inspect, current serviceId=%s, next serviceId=%s, url=%s: %w", self.Service, next, url, err) //nolint:staticcheck // Nepxion's exact message
 	}
 	resp, err := s.Client().Do(req)
 	if err != nil {

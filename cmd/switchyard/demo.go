@@ -85,21 +85,21 @@ func runDemo(ctx context.Context, cfg Config, topo demo.Topology, d demoFlags, s
 	token, err := demoAgentToken(ctx, cp)
 	if err != nil {
 		cancel()
-		cp.wait(ctx)
+		_ = cp.wait(ctx)
 		return err
 	}
 	cp.API.NepxionOpenOnLoopback = true
 	console, err := serveNepxionConsole(ctx, cp, topo.Console)
 	if err != nil {
 		cancel()
-		cp.wait(ctx)
+		_ = cp.wait(ctx)
 		return err
 	}
 	children, err := startTopology(ctx, cp.URL, token, cfg.DataDir, topo, stderr)
 	if err != nil {
 		children.stop()
 		cancel()
-		cp.wait(ctx)
+		_ = cp.wait(ctx)
 		return err
 	}
 	gwURL := "http://" + topo.Gateway.Listen + topo.Gateway.Route + "invoke/gateway"
@@ -155,7 +155,7 @@ func serveNepxionConsole(ctx context.Context, cp *controlPlane, addr string) (st
 		return "", fmt.Errorf("listen on %s for the Nepxion console endpoints: %w", addr, err)
 	}
 	srv := &http.Server{Handler: httpapi.NepxionPaths(cp.srv.Handler), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }()
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()

@@ -162,8 +162,8 @@ func startControlPlane(ctx context.Context, cfg Config, stdout, stderr io.Writer
 	if err := reg.Load(ctx); err != nil {
 		logger.Warn("restore registrations", "err", err)
 	}
-	go cc.Run(ctx)
-	go reg.Run(ctx)
+	go func() { _ = cc.Run(ctx) }()
+	go func() { _ = reg.Run(ctx) }()
 	metrics := mbuiltin.New()
 	releases := release.New(store, cc, reg, logger.With("component", "release"))
 	api := httpapi.New(httpapi.Deps{Store: store, Auth: a, Config: cc, Registry: reg, Metrics: metrics, Collector: metrics, Releases: releases, Logger: logger.With("component", "http")})

@@ -32,7 +32,6 @@ type ConfigCenter struct {
 	watchers map[switchyard.ConfigKey]map[*watcher]struct{}
 	notified map[switchyard.ConfigKey]int64 // newest version sent to watchers
 	seq      int64                          // change feed position
-	started  bool
 }
 
 var _ switchyard.ConfigCenter = (*ConfigCenter)(nil)

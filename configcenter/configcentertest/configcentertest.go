@@ -78,8 +78,15 @@ func testIfVersion(t *testing.T, cc switchyard.ConfigCenter) {
 	}
 }
 
+func mustPut(t *testing.T, cc switchyard.ConfigCenter, content string) {
+	t.Helper()
+	if _, err := cc.Put(t.Context(), key, content, "xml", "alice", -1); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func testDelete(t *testing.T, cc switchyard.ConfigCenter) {
-	cc.Put(t.Context(), key, "a", "xml", "alice", -1)
+	mustPut(t, cc, "a")
 	e, err := cc.Delete(t.Context(), key, "bob")
 	if err != nil || !e.Deleted || e.Version != 2 {
 		t.Fatalf("Delete = %+v, %v", e, err)
@@ -109,7 +116,7 @@ func next(t *testing.T, ch <-chan *switchyard.ConfigEntry, within time.Duration)
 }
 
 func testWatch(t *testing.T, cc switchyard.ConfigCenter) {
-	cc.Put(t.Context(), key, "v1", "xml", "alice", -1)
+	mustPut(t, cc, "v1")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	ch, err := cc.Watch(ctx, key)
@@ -120,12 +127,14 @@ func testWatch(t *testing.T, cc switchyard.ConfigCenter) {
 		t.Fatalf("first event = %+v, want the current entry", e)
 	}
 	start := time.Now()
-	cc.Put(t.Context(), key, "v2", "xml", "alice", -1)
+	mustPut(t, cc, "v2")
 	if e := next(t, ch, 2*time.Second); e.Version != 2 || e.Content != "v2" {
 		t.Fatalf("change event = %+v", e)
 	}
 	t.Logf("put → watch event: %s", time.Since(start))
-	cc.Delete(t.Context(), key, "bob")
+	if _, err := cc.Delete(t.Context(), key, "bob"); err != nil {
+		t.Fatal(err)
+	}
 	if e := next(t, ch, 2*time.Second); !e.Deleted || e.Version != 3 {
 		t.Fatalf("delete event = %+v", e)
 	}
@@ -140,7 +149,7 @@ func testWatchLatest(t *testing.T, cc switchyard.ConfigCenter) {
 	}
 	next(t, ch, 2*time.Second)
 	for i := 1; i <= 5; i++ {
-		cc.Put(t.Context(), key, fmt.Sprintf("v%d", i), "xml", "alice", -1)
+		mustPut(t, cc, fmt.Sprintf("v%d", i))
 	}
 	deadline := time.After(3 * time.Second)
 	for {

@@ -42,14 +42,23 @@ func inst(service, version, host string, port int) *switchyard.Instance {
 	return &switchyard.Instance{Service: service, Type: switchyard.TypeService, Group: "discovery-guide-group", Version: version, Region: "dev", Env: "env1", Zone: "zone1", Host: host, Port: port, Metadata: map[string]string{"k": "v"}}
 }
 
+func mustRegister(t *testing.T, r switchyard.Registry, in *switchyard.Instance) *switchyard.Instance {
+	t.Helper()
+	got, err := r.Register(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 func testRegister(t *testing.T, s Subject) {
 	r := s.Registry
 	b2, err := r.Register(t.Context(), inst("discovery-guide-service-b", "1.1", "127.0.0.1", 4002))
 	if err != nil || b2.ID == "" || b2.StartTime.IsZero() || b2.LastSeen.IsZero() {
 		t.Fatalf("Register = %+v, %v", b2, err)
 	}
-	r.Register(t.Context(), inst("discovery-guide-service-b", "1.0", "127.0.0.1", 4001))
-	r.Register(t.Context(), inst("DISCOVERY-GUIDE-SERVICE-A", "1.0", "127.0.0.1", 3001))
+	mustRegister(t, r, inst("discovery-guide-service-b", "1.0", "127.0.0.1", 4001))
+	mustRegister(t, r, inst("DISCOVERY-GUIDE-SERVICE-A", "1.0", "127.0.0.1", 3001))
 	bs, err := r.Instances(t.Context(), "discovery-guide-service-b")
 	if err != nil || len(bs) != 2 || bs[0].Port != 4001 || bs[1].Port != 4002 || bs[1].Metadata["k"] != "v" {
 		t.Fatalf("Instances(b) = %v, %v; want 4001 then 4002", bs, err)
@@ -146,13 +155,15 @@ func testWatch(t *testing.T, s Subject) {
 		}
 	}
 	recv(0)
-	a, _ := r.Register(t.Context(), inst("svc", "1.0", "127.0.0.1", 1))
-	r.Register(t.Context(), inst("other", "1.0", "127.0.0.1", 9))
+	a := mustRegister(t, r, inst("svc", "1.0", "127.0.0.1", 1))
+	mustRegister(t, r, inst("other", "1.0", "127.0.0.1", 9))
 	e := recv(1)
 	if e.Instances[0].ID != a.ID || e.Service != "svc" {
 		t.Fatalf("event = %+v", e)
 	}
-	r.Deregister(t.Context(), a.ID)
+	if err := r.Deregister(t.Context(), a.ID); err != nil {
+		t.Fatal(err)
+	}
 	recv(0)
 	cancel()
 	deadline := time.After(3 * time.Second)

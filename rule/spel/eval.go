@@ -25,8 +25,6 @@ const (
 	cmpGE
 )
 
-var cmpText = [...]string{cmpEQ: "==", cmpNE: "!=", cmpLT: "<", cmpLE: "<=", cmpGT: ">", cmpGE: ">="}
-
 // vtype is the static type of a node, checked at compile time.
 type vtype uint8
 

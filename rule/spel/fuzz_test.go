@@ -61,7 +61,7 @@ func checkCompiled(t *testing.T, e *Expr, src string) {
 	}
 	one := "1"
 	for _, v := range []Vars{nil, sliceVars{}, sliceVars{&one, &one, &one, &one}} {
-		if e.Eval(v) != e.Eval(v) {
+		if first, second := e.Eval(v), e.Eval(v); first != second {
 			t.Fatal("Eval is not deterministic")
 		}
 	}

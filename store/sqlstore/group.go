@@ -45,17 +45,8 @@ func (s *DB) FindGroups(ctx context.Context) ([]*switchyard.Group, error) {
 	if err != nil {
 		return nil, s.wrap("find groups", err)
 	}
-	var groups []*switchyard.Group
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			rows.Close()
-			return nil, s.wrap("scan group", err)
-		}
-		groups = append(groups, g)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	groups, err := collect(rows, scanGroup)
+	if err != nil {
 		return nil, s.wrap("find groups", err)
 	}
 	members, err := s.groupMembers(ctx)

@@ -68,15 +68,13 @@ func (s *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return s.wrap("migrate: read schema_migrations", err)
 	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return s.wrap("migrate: scan", err)
-		}
+	versions, err := collect(rows, func(sc scanner) (int, error) { var v int; return v, sc.Scan(&v) })
+	if err != nil {
+		return s.wrap("migrate: read schema_migrations", err)
+	}
+	for _, v := range versions {
 		applied[v] = true
 	}
-	rows.Close()
 	for _, m := range all {
 		if applied[m.version] {
 			continue

@@ -105,17 +105,8 @@ func (s *DB) FindUsers(ctx context.Context, f switchyard.UserFilter) ([]*switchy
 	if err != nil {
 		return nil, s.wrap("find users", err)
 	}
-	var users []*switchyard.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			rows.Close()
-			return nil, s.wrap("scan user", err)
-		}
-		users = append(users, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	users, err := collect(rows, scanUser)
+	if err != nil {
 		return nil, s.wrap("find users", err)
 	}
 	members, err := s.allMemberships(ctx)

@@ -54,9 +54,14 @@ func testConfigChanges(t *testing.T, s switchyard.Store) {
 	}
 	a := switchyard.ConfigKey{Group: "g", DataID: "a"}
 	b := switchyard.ConfigKey{Group: "g", DataID: "b"}
-	putConfig(t, s, a, "a1", -1)
-	putConfig(t, s, b, "b1", -1)
-	putConfig(t, s, a, "a2", -1)
+	for _, w := range []struct {
+		k switchyard.ConfigKey
+		c string
+	}{{a, "a1"}, {b, "b1"}, {a, "a2"}} {
+		if _, err := putConfig(t, s, w.k, w.c, -1); err != nil {
+			t.Fatal(err)
+		}
+	}
 	changes, latest, err := s.ConfigChanges(ctx(t), start)
 	if err != nil || latest != start+3 || len(changes) != 2 {
 		t.Fatalf("changes = %v, latest %d, %v", changes, latest, err)
