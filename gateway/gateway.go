@@ -108,8 +108,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	sw := &statusWriter{ResponseWriter: w}
-	defer func() { g.metrics.Inbound(sw.code(), time.Since(start)) }()
+	sw := dataplane.NewStatusWriter(w)
+	defer func() { g.metrics.Inbound(sw.Code(), time.Since(start)) }()
 
 	rt := g.match(r.URL.Path)
 	if rt == nil {

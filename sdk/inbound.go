@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchyard-io/switchyard/dataplane"
 	"github.com/switchyard-io/switchyard/rule"
 )
 
@@ -28,11 +29,11 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := dataplane.NewStatusWriter(w)
 		h := s.capture(r)
 		r.Header = h.header
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), hopKey{}, h)))
-		s.Metrics.Inbound(sw.code(), time.Since(start))
+		s.Metrics.Inbound(sw.Code(), time.Since(start))
 	})
 }
 
@@ -54,39 +55,4 @@ func (s *Service) Capture(r *http.Request) context.Context {
 func hopOf(ctx context.Context) *hop {
 	h, _ := ctx.Value(hopKey{}).(*hop)
 	return h
-}
-
-// statusWriter remembers the status for the metrics.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) code() int {
-	if w.status == 0 {
-		return http.StatusOK
-	}
-	return w.status
 }

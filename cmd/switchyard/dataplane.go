@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -172,4 +176,42 @@ func parseRoutes(specs []string) ([]gateway.Route, error) {
 		out = append(out, gateway.Route{Prefix: prefix, Service: strings.ToLower(service), StripPrefix: true})
 	}
 	return out, nil
+}
+
+// listener is one server of a data-plane process and where it listens.
+type listener struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+// serving starts every server; the returned channel gets the first error.
+func serving(ls ...listener) <-chan error {
+	errc := make(chan error, len(ls))
+	for _, l := range ls {
+		go func(l listener) { errc <- l.srv.Serve(l.ln) }(l)
+	}
+	return errc
+}
+
+// drain waits for ctx or a server failure, then shuts every server down and
+// waits (bounded) for done: the instance's deregistration.
+func drain(ctx context.Context, errc <-chan error, done <-chan struct{}, ls ...listener) error {
+	var failed error
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			failed = err
+		}
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, l := range ls {
+		_ = l.srv.Shutdown(sctx)
+	}
+	select {
+	case <-done:
+	case <-sctx.Done():
+	}
+	return failed
 }

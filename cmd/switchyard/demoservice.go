@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -68,25 +67,10 @@ func runDemoService(ctx context.Context, cfg demoServiceConfig, cmd *cobra.Comma
 		app.WithAdminEndpoints()
 	}
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	errc := serving(listener{srv, ln})
 	if err := svc.Start(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "demo service %s %s listening on http://%s\n", cfg.Service, cfg.Version, ln.Addr())
-	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	select {
-	case <-svc.Done():
-	case <-sctx.Done():
-	}
-	return nil
+	return drain(ctx, errc, svc.Done(), listener{srv, ln})
 }

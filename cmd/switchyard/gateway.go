@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -122,27 +121,12 @@ func runGateway(ctx context.Context, cfg gatewayConfig, cmd *cobra.Command) erro
 	instances.Preload(gw.Services()...)
 
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	errc := serving(listener{srv, ln})
 	ann := registry.Announce(ctx, p.registry, &self, 5*time.Second, logger)
 	announced.Store(ann)
 	go dataplane.Report(ctx, p.collector, metrics, current, 5*time.Second, logger)
 	fmt.Fprintf(cmd.OutOrStdout(), "gateway %s listening on http://%s\n", cfg.Service, ln.Addr())
 	logger.Info("gateway started", "addr", ln.Addr().String(), "routes", len(cfg.Routes), "id", ann.ID())
 
-	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	select {
-	case <-ann.Done():
-	case <-sctx.Done():
-	}
-	return nil
+	return drain(ctx, errc, ann.Done(), listener{srv, ln})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -75,27 +74,10 @@ func runSidecar(ctx context.Context, cfg sidecarConfig, cmd *cobra.Command) erro
 	sc2 := sidecar.New(svc, cfg.App, logger)
 	inSrv := &http.Server{Handler: sc2.Inbound(), ReadHeaderTimeout: 10 * time.Second}
 	outSrv := &http.Server{Handler: sc2.Outbound(), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 2)
-	go func() { errc <- inSrv.Serve(in) }()
-	go func() { errc <- outSrv.Serve(out) }()
+	errc := serving(listener{inSrv, in}, listener{outSrv, out})
 	if err := svc.Start(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "sidecar %s: inbound http://%s → app %s, outbound http://%s\n", cfg.Service, in.Addr(), cfg.App, out.Addr())
-	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = inSrv.Shutdown(sctx)
-	_ = outSrv.Shutdown(sctx)
-	select {
-	case <-svc.Done():
-	case <-sctx.Done():
-	}
-	return nil
+	return drain(ctx, errc, svc.Done(), listener{inSrv, in}, listener{outSrv, out})
 }
