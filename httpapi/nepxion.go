@@ -85,3 +85,21 @@ func NepxionPaths(api http.Handler) http.Handler {
 		api.ServeHTTP(w, r)
 	})
 }
+
+// convert answers a request body transformed by fn (Nepxion's parse and
+// deparse endpoints), with contentType; failures answer as Nepxion does.
+func convert(contentType string, fn func(text string) ([]byte, error)) func(*Call, *nepxionIn) error {
+	return func(c *Call, _ *nepxionIn) error {
+		text, err := readText(c)
+		if err != nil {
+			return nepxionFail(c, err)
+		}
+		out, err := fn(text)
+		if err != nil {
+			return nepxionFail(c, err)
+		}
+		c.W.Header().Set("Content-Type", contentType)
+		_, err = c.W.Write(out)
+		return err
+	}
+}

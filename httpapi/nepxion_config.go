@@ -28,8 +28,20 @@ func (s *Server) nepxionConfigRoutes() []*Route {
 		write("POST", "/config/remote/clear/{group}/{serviceId}", "config.delete", "Remove the rule at (group, serviceId)", s.nxClear),
 		read("GET", "/config/remote/view/{group}/{serviceId}", "The stored rule text (empty when none)", s.nxView),
 		read("GET", "/config/remote/view-rule-entity/{group}/{serviceId}", "The stored rule as RuleEntity JSON", s.nxViewRuleEntity),
-		read("POST", "/config/parse", "Parse rule text (XML or JSON) into RuleEntity JSON", s.nxParse),
-		read("POST", "/config/deparse", "Write a RuleEntity JSON as rule XML", s.nxDeparse),
+		read("POST", "/config/parse", "Parse rule text (XML or JSON) into RuleEntity JSON", convert("application/json", func(text string) ([]byte, error) {
+			r, err := rule.Parse([]byte(text))
+			if err != nil {
+				return nil, err
+			}
+			return r.JSON(), nil
+		})),
+		read("POST", "/config/deparse", "Write a RuleEntity JSON as rule XML", convert("text/plain; charset=utf-8", func(text string) ([]byte, error) {
+			r, err := rule.ParseJSON([]byte(text))
+			if err != nil {
+				return nil, err
+			}
+			return r.XML(), nil
+		})),
 	}
 }
 
@@ -121,32 +133,6 @@ func (s *Server) nxViewRuleEntity(c *Call, in *nepxionIn) error {
 	c.W.Header().Set("Content-Type", "application/json")
 	_, err = c.W.Write(r.JSON())
 	return err
-}
-
-func (s *Server) nxParse(c *Call, _ *nepxionIn) error {
-	text, err := readText(c)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	r, err := rule.Parse([]byte(text))
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	c.W.Header().Set("Content-Type", "application/json")
-	_, err = c.W.Write(r.JSON())
-	return err
-}
-
-func (s *Server) nxDeparse(c *Call, _ *nepxionIn) error {
-	text, err := readText(c)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	r, err := rule.ParseJSON([]byte(text))
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	return writeText(c, string(r.XML()))
 }
 
 func contains(list []string, v string) bool {

@@ -36,8 +36,14 @@ func (s *Server) nepxionStrategyRoutes() []*Route {
 	}
 	post("parse-version-release-yaml", "Dry run: the rule a YAML document gives on an empty rule", "text/plain", "text/plain", s.nxParseRelease(false))
 	post("parse-version-release-json", "Dry run: the rule a JSON document gives", "application/json", "text/plain", s.nxParseRelease(true))
-	post("deparse-version-release-xml", "A rule (XML or JSON) back into a ConditionStrategy JSON", "text/plain", "application/json", s.nxDeparseXML)
-	post("deparse-version-release-yaml", "A YAML document into a ConditionStrategy JSON", "text/plain", "application/json", s.nxDeparseYAML)
+	post("deparse-version-release-xml", "A rule (XML or JSON) back into a ConditionStrategy JSON", "text/plain", "application/json", convert("application/json", deparseRule))
+	post("deparse-version-release-yaml", "A YAML document into a ConditionStrategy JSON", "text/plain", "application/json", convert("application/json", func(text string) ([]byte, error) {
+		doc, err := rule.ParseReleaseYAML([]byte(text))
+		if err != nil {
+			return nil, err
+		}
+		return doc.JSON(), nil
+	}))
 	rs = append(rs, Raw(Route{Method: "GET", Path: NepxionPrefix + "/strategy/validate-expression", Access: SignedIn, Tag: "nepxion", RawResponse: "text/plain",
 		Summary: "Evaluate an expression against values a=1;b=2"}, s.nxValidateExpression))
 	return rs
@@ -152,36 +158,17 @@ func (s *Server) nxParseRelease(json bool) func(*Call, *nepxionIn) error {
 	}
 }
 
-func (s *Server) nxDeparseXML(c *Call, _ *nepxionIn) error {
-	text, err := readText(c)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
+// deparseRule turns rule text into the release document it holds.
+func deparseRule(text string) ([]byte, error) {
 	r, err := rule.Parse([]byte(text))
 	if err != nil {
-		return nepxionFail(c, err)
+		return nil, err
 	}
 	doc, err := rule.DeparseRelease(r)
 	if err != nil {
-		return nepxionFail(c, err)
+		return nil, err
 	}
-	c.W.Header().Set("Content-Type", "application/json")
-	_, err = c.W.Write(doc.JSON())
-	return err
-}
-
-func (s *Server) nxDeparseYAML(c *Call, _ *nepxionIn) error {
-	text, err := readText(c)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	doc, err := rule.ParseReleaseYAML([]byte(text))
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	c.W.Header().Set("Content-Type", "application/json")
-	_, err = c.W.Write(doc.JSON())
-	return err
+	return doc.JSON(), nil
 }
 
 type expressionIn struct {
