@@ -67,13 +67,17 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		in := tg.Instance()
 		tried[tg.Chosen] = true
-		r := req.Clone(req.Context())
-		r.URL.Scheme, r.URL.Host = "http", net.JoinHostPort(in.Host, strconv.Itoa(in.Port))
+		// Only the URL changes per attempt: a shallow copy with its own URL
+		// (headers shared, never modified here) spares a header clone.
+		r := *req
+		u := *req.URL
+		u.Scheme, u.Host = "http", net.JoinHostPort(in.Host, strconv.Itoa(in.Port))
+		r.URL = &u
 		if body != nil {
 			r.Body = body
 		}
 		start := time.Now()
-		resp, err := t.Base.RoundTrip(r)
+		resp, err := t.Base.RoundTrip(&r)
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode

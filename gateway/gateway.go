@@ -116,7 +116,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(sw, "no route for "+r.URL.Path, http.StatusNotFound)
 		return
 	}
-	out := r.Header.Clone()
+	// The handler owns r: stamp its headers in place; ReverseProxy clones
+	// them once for the outgoing request.
+	out := r.Header
 	if g.cfg.StripIncoming {
 		stripND(out)
 	}
@@ -140,9 +142,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := dataplane.WithTarget(r.Context(), target)
 	ctx = contextWith(ctx, &forward{path: path})
-	r2 := r.WithContext(ctx)
-	r2.Header = out
-	g.proxy.ServeHTTP(sw, r2)
+	g.proxy.ServeHTTP(sw, r.WithContext(ctx))
 }
 
 // match returns the route with the longest prefix matching path.
