@@ -17,6 +17,8 @@ import { UsersPage } from './pages/system/UsersPage';
 import { GroupsPage } from './pages/system/GroupsPage';
 import { TokensPage } from './pages/system/TokensPage';
 import { AuditPage } from './pages/system/AuditPage';
+import { ReleasesPage } from './pages/releases/ReleasesPage';
+import { NewReleasePage, OpenReleasePage } from './pages/releases/ReleasePage';
 
 function newQueryClient(): QueryClient {
   return new QueryClient({
@@ -100,6 +102,11 @@ function AppRoutes() {
         }
       >
         <Route index element={<Navigate to="/releases" replace />} />
+        <Route path="releases">
+          <Route index element={<ReleasesPage />} />
+          <Route path="new" element={<NewReleasePage />} />
+          <Route path=":name" element={<OpenReleasePage />} />
+        </Route>
         {AREAS.map((area) => (
           <Route key={area} path={area} element={<AreaPage area={area} />} />
         ))}

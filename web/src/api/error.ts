@@ -4,9 +4,12 @@ export type ErrorDetail = components['schemas']['ErrorDetail'];
 export type ErrorCode = ErrorDetail['code'] | 'network';
 
 /**
- * An error the API returned ({"error":{code,message,field,reason,params,requestId}})
+ * An error the API returned ({"error":{code,message,field,reason,params,requestId,details}})
  * or a failure to reach it. `message` is the server's English text; the
- * console shows `reason` translated (see i18n/errors.ts).
+ * console shows `reason` translated (see i18n/errors.ts). `details` holds
+ * every field error of a form with several mistakes, each an ApiError of
+ * its own (same status and code) so it is translated the same way; the
+ * error itself is the first of them.
  */
 export class ApiError extends Error {
   readonly status: number;
@@ -15,8 +18,12 @@ export class ApiError extends Error {
   readonly field?: string;
   readonly params: Record<string, string>;
   readonly requestId?: string;
+  readonly details: ApiError[];
 
-  constructor(status: number, detail: Omit<Partial<ErrorDetail>, 'code'> & { code: ErrorCode; message: string }) {
+  constructor(
+    status: number,
+    detail: Omit<Partial<ErrorDetail>, 'code' | 'details'> & { code: ErrorCode; message: string; details?: ApiError[] },
+  ) {
     super(detail.message);
     this.name = 'ApiError';
     this.status = status;
@@ -25,6 +32,7 @@ export class ApiError extends Error {
     this.field = detail.field || undefined;
     this.params = detail.params ?? {};
     this.requestId = detail.requestId || undefined;
+    this.details = detail.details ?? [];
   }
 
   /** Builds the error from a failed response and its body (parsed JSON, text, or nothing). */
@@ -32,7 +40,8 @@ export class ApiError extends Error {
     const detail = errorDetail(body);
     const requestId = response.headers.get('X-Request-Id') ?? undefined;
     if (detail) {
-      return new ApiError(response.status, { requestId, ...detail });
+      const details = fieldErrors(response.status, detail.code, detail.details, requestId);
+      return new ApiError(response.status, { requestId, ...detail, details });
     }
     return new ApiError(response.status, {
       code: codeForStatus(response.status),
@@ -59,20 +68,46 @@ function errorDetail(body: unknown): ErrorDetail | undefined {
   if (typeof d.code !== 'string' || typeof d.message !== 'string') {
     return undefined;
   }
-  const params: Record<string, string> = {};
-  if (typeof d.params === 'object' && d.params !== null) {
-    for (const [k, v] of Object.entries(d.params)) {
-      params[k] = String(v);
-    }
-  }
   return {
     code: d.code as ErrorDetail['code'],
     message: d.message,
     field: typeof d.field === 'string' ? d.field : undefined,
     reason: typeof d.reason === 'string' ? d.reason : undefined,
-    params,
+    params: stringParams(d.params),
     requestId: typeof d.requestId === 'string' ? d.requestId : undefined,
+    details: Array.isArray(d.details) ? d.details : undefined,
   };
+}
+
+function stringParams(raw: unknown): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (typeof raw === 'object' && raw !== null) {
+    for (const [k, v] of Object.entries(raw)) {
+      params[k] = String(v);
+    }
+  }
+  return params;
+}
+
+/** The field errors of a response, as errors of their own with the response's status and code. */
+function fieldErrors(status: number, code: ErrorDetail['code'], raw: unknown[] | undefined, requestId?: string): ApiError[] {
+  const out: ApiError[] = [];
+  for (const item of raw ?? []) {
+    if (typeof item !== 'object' || item === null) continue;
+    const x = item as Record<string, unknown>;
+    if (typeof x.message !== 'string') continue;
+    out.push(
+      new ApiError(status, {
+        code,
+        message: x.message,
+        field: typeof x.field === 'string' ? x.field : undefined,
+        reason: typeof x.reason === 'string' ? x.reason : undefined,
+        params: stringParams(x.params),
+        requestId,
+      }),
+    );
+  }
+  return out;
 }
 
 function codeForStatus(status: number): ErrorDetail['code'] {

@@ -4,6 +4,14 @@
 import { ApiError } from '../api/error';
 import { bundles, format, isMessageKey, placeholders, type Lang, type Params } from './messages';
 
+/** The message key naming a param's value, by param. */
+const NAMED_PARAMS: Record<string, (value: string, reason: string) => string | undefined> = {
+  role: (v) => `role.${v}`,
+  operation: (v) => `release.op.${v}`,
+  state: (v) => `release.state.${v || 'NEW'}`,
+  field: (v, reason) => (reason.startsWith('field.') ? `fieldName.${v}` : undefined),
+};
+
 export function translateError(lang: Lang, err: unknown): string {
   if (!(err instanceof ApiError)) {
     return err instanceof Error ? err.message : String(err);
@@ -15,11 +23,14 @@ export function translateError(lang: Lang, err: unknown): string {
   }
   const template = messages[key];
   const params: Params = { ...(err.field ? { field: err.field } : {}), ...err.params };
-  // A role in params is shown by its name in the user's language.
-  if (typeof params.role === 'string') {
-    const roleKey = `role.${params.role}`;
-    if (isMessageKey(roleKey)) {
-      params.role = messages[roleKey];
+  // Values with a name in the user's language are shown by it: a role, a
+  // release operation or state, and the field of a generic field.* reason.
+  for (const [param, keyOf] of Object.entries(NAMED_PARAMS)) {
+    const value = params[param];
+    if (typeof value !== 'string') continue;
+    const nameKey = keyOf(value, err.reason);
+    if (nameKey && isMessageKey(nameKey)) {
+      params[param] = messages[nameKey];
     }
   }
   if (placeholders(template).some((p) => !(p in params))) {

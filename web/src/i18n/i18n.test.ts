@@ -47,32 +47,51 @@ describe('bundles', () => {
   });
 
   // Guards against a reason added to the console's API without a translation:
-  // scans the Go packages whose errors the console shows for literal reasons.
-  // Add a package here when a console page starts calling it. (The data plane's
-  // reasons never reach the console; the rule package builds its rule.*
-  // reasons through its own helpers and arrives with the release pages.)
+  // scans the Go sources whose errors the console shows for literal reasons.
+  // Add a package here when a console page starts calling it. (The data
+  // plane's reasons never reach the console; of the rule package, only the
+  // release console's checks in console.go do — the release service wraps
+  // rule building errors in release.build.)
   test('the server source sends no untranslated reason', () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     if (!existsSync(join(root, 'go.mod'))) return; // the console built outside the repository
-    const packages = ['.', 'auth', 'httpapi', 'store/sqlstore'];
+    const sources = ['.', 'auth', 'httpapi', 'store/sqlstore', 'release', 'rule/console.go'];
     const found = new Map<string, string>();
-    const patterns = [/WithReason\("([\w.]+)"/g, /FieldErrorf\([^,()]+, "([\w.]+)"/g];
-    for (const pkg of packages) {
-      const dir = join(root, pkg);
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))) {
-        const src = readFileSync(join(dir, file), 'utf8');
-        for (const re of patterns) {
-          for (const m of src.matchAll(re)) {
-            found.set(m[1], join(pkg, file));
-          }
+    const patterns = [
+      /WithReason\("([\w.]+)"/g,
+      /FieldErrorf\([^,()]+, "([\w.]+)"/g,
+      // rule.Issues: is.errorf(path, "reason", …), the path possibly built with a call
+      /\.errorf\((?:"[^"\n]*"|[^,"()\n]|\([^()\n]*\))+, "([\w.]+)"/g,
+      // rule.Issue{…, Reason: "reason"}
+      /Reason: "([\w.]+)"/g,
+    ];
+    for (const file of goFiles(root, sources)) {
+      const src = readFileSync(join(root, file), 'utf8');
+      for (const re of patterns) {
+        for (const m of src.matchAll(re)) {
+          found.set(m[1], file);
         }
       }
     }
-    expect(found.size).toBeGreaterThan(10);
+    expect(found.size).toBeGreaterThan(60);
+    for (const reason of ['release.transition', 'release.locked', 'bluegreen.same', 'gray.weight.range', 'gray.none', 'service.offline', 'expression.syntax']) {
+      expect([...found.keys()], 'the scan finds the release reasons').toContain(reason);
+    }
     const untranslated = [...found].filter(([reason]) => !(`error.${reason}` in en)).map(([r, f]) => `${r} (${f})`);
     expect(untranslated, 'add "error.<reason>" to web/src/i18n/en.ts and zh.ts').toEqual([]);
   });
 });
+
+/** The non-test Go files of the listed directories and files, relative to root. */
+function goFiles(root: string, sources: string[]): string[] {
+  return sources.flatMap((src) =>
+    src.endsWith('.go')
+      ? [src]
+      : readdirSync(join(root, src))
+          .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+          .map((f) => join(src, f)),
+  );
+}
 
 describe('detectLanguage', () => {
   test.each([

@@ -6,17 +6,15 @@ import {
   ExperimentOutlined,
   HistoryOutlined,
   RadarChartOutlined,
-  RocketOutlined,
 } from '@ant-design/icons';
 import { useI18n } from '../i18n/I18nProvider';
 import { PageHeader } from '../components/PageHeader';
 
 /** The console areas that later work fills in; each says what it will do. */
-export const AREAS = ['releases', 'workflows', 'executions', 'inspection', 'simulation'] as const;
+export const AREAS = ['workflows', 'executions', 'inspection', 'simulation'] as const;
 export type Area = (typeof AREAS)[number];
 
 const icons: Record<Area, ComponentType<{ style?: React.CSSProperties }>> = {
-  releases: RocketOutlined,
   workflows: ApartmentOutlined,
   executions: HistoryOutlined,
   inspection: RadarChartOutlined,

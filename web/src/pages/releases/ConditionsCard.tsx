@@ -1,0 +1,185 @@
+// 蓝绿灰度发布条件: the version algorithm, blue-green (绿条件 / 蓝条件), any
+// number of gray conditions with weights, and the inner header. A section
+// works only when ticked; unticked ones are greyed out.
+import type { ReactNode } from 'react';
+import { Button, Card, Checkbox, Col, Flex, Form, Input, InputNumber, Radio, Row, Tag, Tooltip, Typography } from 'antd';
+import { MinusOutlined, PlusOutlined } from '@ant-design/icons';
+import { useI18n } from '../../i18n/I18nProvider';
+import type { ReleaseFormValues } from './form';
+import { Hint } from './parts';
+
+export function ConditionsCard() {
+  const { t } = useI18n();
+  const form = Form.useFormInstance<ReleaseFormValues>();
+  const blueGreen = Form.useWatch('blueGreenEnabled', form) ?? false;
+  const gray = Form.useWatch('grayEnabled', form) ?? false;
+  const header = Form.useWatch('headerEnabled', form) ?? false;
+  // Disabled when the section is off; otherwise the form decides (read-only pages).
+  const off = (enabled: boolean) => (enabled ? undefined : true);
+
+  return (
+    <Card title={t('release.conditions.title')} size="small" className="release-card" data-testid="release-conditions">
+      <Form.Item name="sort" label={t('release.sort')}>
+        <Radio.Group data-testid="release-sort">
+          <Radio value="version" data-testid="release-sort-version">
+            <Hint label={t('release.sortVersion')} hint={t('release.sortVersionHint')} />
+          </Radio>
+          <Radio value="time" data-testid="release-sort-time">
+            <Hint label={t('release.sortTime')} hint={t('release.sortTimeHint')} />
+          </Radio>
+        </Radio.Group>
+      </Form.Item>
+      <Row gutter={[24, 8]}>
+        <Col xs={24} xl={10}>
+          <Section enabledName="blueGreenEnabled" label={<Hint label={t('release.blueGreen')} hint={t('release.blueGreenHint')} />} enabled={blueGreen} testId="release-bluegreen-enabled">
+            <Form.Item
+              name="greenExpression"
+              label={<Tag color="green">{t('release.green')}</Tag>}
+              extra={t('release.greenHelp')}
+            >
+              <Input className="mono" disabled={off(blueGreen)} placeholder={t('release.expressionPlaceholder')} data-testid="release-green" />
+            </Form.Item>
+            <Form.Item name="blueExpression" label={<Tag color="blue">{t('release.blue')}</Tag>} extra={t('release.blueHelp')} style={{ marginBottom: 0 }}>
+              <Input className="mono" disabled={off(blueGreen)} placeholder={t('release.expressionPlaceholder')} data-testid="release-blue" />
+            </Form.Item>
+          </Section>
+        </Col>
+        <Col xs={24} xl={14}>
+          <Section enabledName="grayEnabled" label={<Hint label={t('release.gray')} hint={t('release.grayHint')} />} enabled={gray} testId="release-gray-enabled">
+            <GrayRows disabled={off(gray)} />
+          </Section>
+          <Section enabledName="headerEnabled" label={<Hint label={t('release.header')} hint={t('release.headerHint')} />} enabled={header} testId="release-header-enabled">
+            <HeaderRows disabled={off(header)} />
+          </Section>
+        </Col>
+      </Row>
+    </Card>
+  );
+}
+
+/** A ticked section; unticked, its content is greyed out. */
+function Section({ enabledName, label, enabled, testId, children }: { enabledName: keyof ReleaseFormValues; label: ReactNode; enabled: boolean; testId: string; children: ReactNode }) {
+  return (
+    <div className={enabled ? 'condition-section' : 'condition-section condition-section-off'}>
+      <Form.Item name={enabledName} valuePropName="checked" style={{ marginBottom: 8 }}>
+        <Checkbox data-testid={testId}>
+          <Typography.Text strong>{label}</Typography.Text>
+        </Checkbox>
+      </Form.Item>
+      {children}
+    </div>
+  );
+}
+
+function GrayRows({ disabled }: { disabled?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <Form.List name="grayConditions">
+      {(fields, { add, remove }) => (
+        <Flex vertical gap={0}>
+          <Row gutter={8} className="rows-header">
+            <Col flex="auto">{t('release.grayCondition')}</Col>
+            <Col style={{ width: 220 }}>{t('release.grayWeight')}</Col>
+            <Col style={{ width: 72 }} />
+          </Row>
+          {fields.map((field, i) => (
+            <Row gutter={8} key={field.key} align="top" data-testid={`gray-row-${i}`}>
+              <Col flex="auto">
+                <Form.Item name={[field.name, 'expression']}>
+                  <Input className="mono" disabled={disabled} placeholder={t('release.grayExpressionPlaceholder')} data-testid={`gray-expression-${i}`} />
+                </Form.Item>
+              </Col>
+              <Col style={{ width: 220 }}>
+                <Form.Item name={[field.name, 'weight']} extra={<WeightSplit index={field.name} />}>
+                  <InputNumber
+                    min={0}
+                    max={100}
+                    precision={0}
+                    step={5}
+                    disabled={disabled}
+                    suffix="%"
+                    style={{ width: '100%' }}
+                    data-testid={`gray-weight-${i}`}
+                  />
+                </Form.Item>
+              </Col>
+              <Col style={{ width: 72 }}>
+                <RowButtons
+                  disabled={disabled}
+                  canRemove={fields.length > 1}
+                  onAdd={() => add({ expression: '', weight: null }, i + 1)}
+                  onRemove={() => remove(field.name)}
+                  testId={`gray-${i}`}
+                />
+              </Col>
+            </Row>
+          ))}
+        </Flex>
+      )}
+    </Form.List>
+  );
+}
+
+/** "old 70% · new 30%" under a weight, so the split is never guessed. */
+function WeightSplit({ index }: { index: number }) {
+  const { t } = useI18n();
+  const weight: unknown = Form.useWatch(['grayConditions', index, 'weight']);
+  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) return null;
+  return <span>{t('release.graySplit', { old: 100 - weight, new: weight })}</span>;
+}
+
+function HeaderRows({ disabled }: { disabled?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <Form.List name="headerRows">
+      {(fields, { add, remove }) => (
+        <Flex vertical gap={0}>
+          {fields.map((field, i) => (
+            <Row gutter={8} key={field.key} align="top" data-testid={`header-row-${i}`}>
+              <Col span={10}>
+                <Form.Item name={[field.name, 'key']}>
+                  <Input className="mono" disabled={disabled} placeholder={t('release.headerName')} data-testid={`header-key-${i}`} />
+                </Form.Item>
+              </Col>
+              <Col flex="auto">
+                <Form.Item name={[field.name, 'value']}>
+                  <Input className="mono" disabled={disabled} placeholder={t('release.headerValue')} data-testid={`header-value-${i}`} />
+                </Form.Item>
+              </Col>
+              <Col style={{ width: 72 }}>
+                <RowButtons
+                  disabled={disabled}
+                  canRemove={fields.length > 1}
+                  onAdd={() => add({ key: '', value: '' }, i + 1)}
+                  onRemove={() => remove(field.name)}
+                  testId={`header-${i}`}
+                />
+              </Col>
+            </Row>
+          ))}
+        </Flex>
+      )}
+    </Form.List>
+  );
+}
+
+/** The seed's 〔+〕 and 〔-〕 to the right of a row. */
+function RowButtons({ disabled, canRemove, onAdd, onRemove, testId }: { disabled?: boolean; canRemove: boolean; onAdd: () => void; onRemove: () => void; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <Flex gap={4}>
+      <Tooltip title={t('release.addRow')}>
+        <Button icon={<PlusOutlined />} disabled={disabled} onClick={onAdd} aria-label={t('release.addRow')} data-testid={`${testId}-add`} />
+      </Tooltip>
+      <Tooltip title={t('release.removeRow')}>
+        <Button
+          icon={<MinusOutlined />}
+          disabled={disabled || !canRemove || undefined}
+          onClick={onRemove}
+          aria-label={t('release.removeRow')}
+          data-testid={`${testId}-remove`}
+        />
+      </Tooltip>
+    </Flex>
+  );
+}

@@ -1,0 +1,213 @@
+// 发布列表: the release table with its toolbar (新建发布, 打开发布, 删除发布)
+// and a group filter. Seed 003, 表格元素 and 工具栏元素.
+import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App as AntApp, Button, Card, Flex, Popconfirm, Select, Table, Tooltip, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { DeleteOutlined, FolderOpenOutlined, LockOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { api } from '../../api/client';
+import { RELEASE_STATES, RELEASE_TYPES, type Release } from '../../api/types';
+import { useMe } from '../../auth/session';
+import { useI18n } from '../../i18n/I18nProvider';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
+import { mayCreateReleases, mayOperate } from './access';
+import { deletable } from './form';
+import { StateTag, TypeTag } from './parts';
+import { fetchRegistryGroups, fetchRelease, fetchReleases, REGISTRY_GROUPS_KEY, RELEASES_KEY, releaseKey } from './queries';
+
+const PAGE_SIZE = 20;
+
+export function ReleasesPage() {
+  const { t, dateTime, errorText } = useI18n();
+  const { message } = AntApp.useApp();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const me = useMe();
+  const [group, setGroup] = useState<string | undefined>();
+  const [selected, setSelected] = useState<string | undefined>();
+  const [page, setPage] = useState({ current: 1, pageSize: PAGE_SIZE });
+  const releases = useQuery({ queryKey: [...RELEASES_KEY, group ?? ''], queryFn: () => fetchReleases(group) });
+  const registryGroups = useQuery({ queryKey: REGISTRY_GROUPS_KEY, queryFn: fetchRegistryGroups });
+  const rows = useMemo(() => releases.data ?? [], [releases.data]);
+  const current = rows.find((r) => r.name === selected);
+
+  // The table has no lock column in the API: ask for the releases on the page shown.
+  const visible = rows.slice((page.current - 1) * page.pageSize, page.current * page.pageSize);
+  const views = useQueries({
+    queries: visible.map((r) => ({ queryKey: releaseKey(r.name), queryFn: () => fetchRelease(r.name), staleTime: 5_000 })),
+  });
+  const holders = new Map(visible.map((r, i) => [r.name, views[i]?.data?.lock?.holder]));
+
+  const groupOptions = useMemo(() => {
+    const names = new Set([...(registryGroups.data ?? []), ...rows.map((r) => r.group)]);
+    return [...names].sort().map((g) => ({ value: g, label: g }));
+  }, [registryGroups.data, rows]);
+
+  const open = (name: string | undefined) => {
+    if (name) navigate(`/releases/${encodeURIComponent(name)}`);
+    else void message.info(t('releases.selectFirst'));
+  };
+
+  const remove = async (r: Release) => {
+    try {
+      await api.call(api.client.DELETE('/api/releases/{name}', { params: { path: { name: r.name }, query: { revision: r.revision } } }));
+      void message.success(t('releases.deleted', { name: r.name }));
+      setSelected(undefined);
+    } catch (err) {
+      void message.error(errorText(err));
+    }
+    queryClient.removeQueries({ queryKey: releaseKey(r.name) });
+    await queryClient.invalidateQueries({ queryKey: RELEASES_KEY });
+  };
+
+  const columns: ColumnsType<Release> = [
+    {
+      title: t('release.name'),
+      dataIndex: 'name',
+      render: (name: string, r) => (
+        <Flex vertical>
+          <Typography.Link strong onClick={() => open(name)}>
+            {name}
+          </Typography.Link>
+          {r.description && (
+            <Typography.Text type="secondary" ellipsis style={{ maxWidth: 260, fontSize: 12 }}>
+              {r.description}
+            </Typography.Text>
+          )}
+        </Flex>
+      ),
+    },
+    {
+      title: t('release.type'),
+      dataIndex: 'type',
+      filters: RELEASE_TYPES.map((x) => ({ text: t(`release.type.${x}`), value: x })),
+      onFilter: (value, r) => r.type === value,
+      render: (_, r) => <TypeTag type={r.type} />,
+    },
+    {
+      title: t('release.state'),
+      dataIndex: 'state',
+      filters: RELEASE_STATES.map((x) => ({ text: t(`release.state.${x || 'NEW'}`), value: x })),
+      onFilter: (value, r) => r.state === value,
+      render: (_, r) => <StateTag state={r.state} />,
+    },
+    { title: t('release.subscription'), dataIndex: 'subscription', render: (_, r) => t(`release.subscription.${r.subscription}`), className: 'nowrap' },
+    { title: t('release.group'), dataIndex: 'group' },
+    { title: t('release.app'), dataIndex: 'app', render: (v: string) => v || <Typography.Text type="secondary">—</Typography.Text> },
+    { title: t('release.createdAt'), dataIndex: 'createdAt', render: (v: string) => dateTime(v), className: 'nowrap' },
+    { title: t('release.createdBy'), dataIndex: 'createdBy' },
+    { title: t('release.executedAt'), dataIndex: 'executedAt', render: (v?: string | null) => dateTime(v) || <Typography.Text type="secondary">—</Typography.Text>, className: 'nowrap' },
+    { title: t('release.executedBy'), dataIndex: 'executedBy', render: (v?: string) => v || <Typography.Text type="secondary">—</Typography.Text> },
+    {
+      title: t('release.lockHolder'),
+      key: 'lock',
+      render: (_, r) => {
+        const holder = holders.get(r.name);
+        return holder ? (
+          <Typography.Text>
+            <LockOutlined style={{ color: '#fa8c16', marginInlineEnd: 4 }} />
+            {holder}
+          </Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">—</Typography.Text>
+        );
+      },
+    },
+  ];
+
+  const canCreate = mayCreateReleases(me.data);
+  const canDelete = !!current && mayOperate(me.data, current.group) && deletable(current.state);
+  const deleteTip = !current ? t('releases.selectFirst') : !deletable(current.state) ? t('releases.deleteOnlyEnded') : undefined;
+
+  return (
+    <>
+      <PageHeader
+        path={[t('app.name'), t('releases.title')]}
+        title={t('releases.list')}
+        subtitle={t('releases.subtitle')}
+        extra={
+          <Button icon={<ReloadOutlined />} onClick={() => void releases.refetch()} loading={releases.isFetching} data-testid="releases-refresh">
+            {t('common.refresh')}
+          </Button>
+        }
+      />
+      <Card>
+        {!canCreate && <Alert type="info" showIcon title={t('releases.readOnly')} style={{ marginBottom: 12 }} />}
+        <Flex gap={8} wrap className="filter-bar" align="center">
+          {canCreate && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/releases/new')} data-testid="release-new">
+              {t('releases.new')}
+            </Button>
+          )}
+          <Tooltip title={current ? undefined : t('releases.selectFirst')}>
+            <Button icon={<FolderOpenOutlined />} disabled={!current} onClick={() => open(selected)} data-testid="release-open">
+              {t('releases.open')}
+            </Button>
+          </Tooltip>
+          {canCreate && (
+            <Popconfirm
+              title={t('releases.deleteConfirm', { name: current?.name ?? '' })}
+              description={t('releases.deleteDesc')}
+              okText={t('common.delete')}
+              okButtonProps={{ danger: true, 'data-testid': 'release-delete-confirm' }}
+              cancelText={t('common.cancel')}
+              disabled={!canDelete}
+              onConfirm={() => current && remove(current)}
+            >
+              <Tooltip title={deleteTip}>
+                <Button danger icon={<DeleteOutlined />} disabled={!canDelete} data-testid="release-delete">
+                  {t('releases.delete')}
+                </Button>
+              </Tooltip>
+            </Popconfirm>
+          )}
+          <Select
+            allowClear
+            showSearch
+            placeholder={t('releases.filterGroup')}
+            value={group}
+            onChange={(g?: string) => {
+              setGroup(g);
+              setSelected(undefined);
+              setPage((p) => ({ ...p, current: 1 }));
+            }}
+            options={groupOptions}
+            style={{ width: 240, marginInlineStart: 'auto' }}
+            data-testid="releases-group-filter"
+          />
+        </Flex>
+        <ErrorAlert error={releases.error} onRetry={() => void releases.refetch()} />
+        <Table<Release>
+          size="small"
+          rowKey="name"
+          columns={columns}
+          dataSource={rows}
+          loading={releases.isPending}
+          scroll={{ x: 'max-content' }}
+          rowSelection={{
+            type: 'radio',
+            selectedRowKeys: selected ? [selected] : [],
+            onChange: (keys) => setSelected(keys[0] as string | undefined),
+          }}
+          onRow={(r) => ({
+            onClick: () => setSelected(r.name),
+            onDoubleClick: () => open(r.name),
+          })}
+          locale={{ emptyText: t('releases.empty') }}
+          pagination={{
+            ...page,
+            showSizeChanger: true,
+            showTotal: (n) => t('common.total', { count: n }),
+            onChange: (current, pageSize) => setPage({ current, pageSize }),
+          }}
+          data-testid="releases-table"
+        />
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('releases.openHint')}
+        </Typography.Text>
+      </Card>
+    </>
+  );
+}

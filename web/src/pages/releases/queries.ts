@@ -1,0 +1,39 @@
+// Queries of the release area: the table, one release, its rule and history,
+// and the registry lists and metrics the release page's pickers show.
+import { api } from '../../api/client';
+
+export const RELEASES_KEY = ['releases'] as const;
+export const releaseKey = (name: string) => ['release', name] as const;
+export const ruleKey = (name: string) => ['release', name, 'rule'] as const;
+export const historyKey = (name: string) => ['release', name, 'history'] as const;
+export const REGISTRY_GROUPS_KEY = ['registry', 'groups'] as const;
+
+/** The server takes lists in a query as one comma-separated value (types=service,gateway). */
+const commaLists = { array: { style: 'form', explode: false } } as const;
+
+export const fetchReleases = (group?: string) =>
+  api.call(api.client.GET('/api/releases', { params: { query: group ? { group } : {} } }));
+
+export const fetchRelease = (name: string) => api.call(api.client.GET('/api/releases/{name}', { params: { path: { name } } }));
+
+export const fetchRule = (name: string) => api.call(api.client.GET('/api/releases/{name}/rule', { params: { path: { name } } }));
+
+export const fetchHistory = (name: string) =>
+  api.call(api.client.GET('/api/releases/{name}/history', { params: { path: { name } } }));
+
+export const fetchRegistryGroups = () => api.call(api.client.GET('/api/registry/groups'));
+
+/** Services of a registry group (or all when group is undefined) of the given types. */
+export const fetchServices = (types: string[], group?: string) =>
+  api.call(
+    api.client.GET('/api/registry/services', {
+      params: { query: { types, ...(group ? { group } : {}) } },
+      querySerializer: commaLists,
+    }),
+  );
+
+export const fetchVersions = (services: string[], sort: 'version' | 'time') =>
+  api.call(api.client.GET('/api/registry/versions', { params: { query: { services, sort } }, querySerializer: commaLists }));
+
+export const fetchMetrics = (service: string) =>
+  api.call(api.client.GET('/api/metrics/services/{service}', { params: { path: { service }, query: { window: '1m' } } }));
