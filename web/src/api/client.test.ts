@@ -127,4 +127,46 @@ describe('api client', () => {
     const url = new URL(requests[0].url);
     expect(Object.fromEntries(url.searchParams)).toEqual({ action: 'user.', outcome: 'ok', before: 'c1', limit: '50' });
   });
+
+  test('every field error of a form comes with the error, each translatable on its own', async () => {
+    const body = {
+      error: {
+        code: 'invalid',
+        message: 'spec.greenExpression must not be empty',
+        field: 'spec.greenExpression',
+        reason: 'bluegreen.expression.empty',
+        params: { field: 'spec.greenExpression' },
+        requestId: 'r1',
+        details: [
+          { field: 'spec.greenExpression', message: 'spec.greenExpression must not be empty', reason: 'bluegreen.expression.empty', params: { field: 'spec.greenExpression' } },
+          { field: 'spec.grayConditions[1].expression', message: 'only one may be empty', reason: 'gray.basic.multiple' },
+          { message: 'no field' },
+          'not an object',
+        ],
+      },
+    };
+    const { fetch } = stubFetch(json(400, body, { 'X-Request-Id': 'r1' }));
+    const api = createApi({ baseUrl: BASE, fetch });
+    const err = await api.call(api.client.GET('/api/releases')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    const e = err as ApiError;
+    expect(e.reason).toBe('bluegreen.expression.empty');
+    expect(e.details.map((d) => [d.status, d.code, d.field, d.reason, d.requestId])).toEqual([
+      [400, 'invalid', 'spec.greenExpression', 'bluegreen.expression.empty', 'r1'],
+      [400, 'invalid', 'spec.grayConditions[1].expression', 'gray.basic.multiple', 'r1'],
+      [400, 'invalid', undefined, undefined, 'r1'],
+    ]);
+    expect(e.details[0]).toBeInstanceOf(ApiError);
+    expect(e.details[0].params).toEqual({ field: 'spec.greenExpression' });
+  });
+
+  test('lists go in a query as one comma-separated value, as the server reads them', async () => {
+    const { fetch, requests } = stubFetch(json(200, []), json(200, []));
+    const api = createApi({ baseUrl: BASE, fetch });
+    const comma = { array: { style: 'form', explode: false } } as const;
+    await api.call(api.client.GET('/api/registry/services', { params: { query: { types: ['service', 'gateway'], group: 'g' } }, querySerializer: comma }));
+    await api.call(api.client.GET('/api/registry/versions', { params: { query: { services: ['a', 'b-c'], sort: 'time' } }, querySerializer: comma }));
+    expect(Object.fromEntries(new URL(requests[0].url).searchParams)).toEqual({ types: 'service,gateway', group: 'g' });
+    expect(Object.fromEntries(new URL(requests[1].url).searchParams)).toEqual({ services: 'a,b-c', sort: 'time' });
+  });
 });
