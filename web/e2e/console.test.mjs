@@ -3,28 +3,26 @@
 // Starts `switchyard server` on a free port with a fresh data directory,
 // drives Debian's Chromium through playwright-core, once in 中文 and once in
 // English (each in its own browser context, language set with the switch),
-// and writes a screenshot of every page to docs/screenshots/.
+// and takes a screenshot of every page (to docs/screenshots/ with
+// UPDATE_SCREENSHOTS=1, see harness.mjs).
 //
 //   SWITCHYARD_BIN   the binary (default ../bin/switchyard, built with the UI)
 //   SWITCHYARD_URL   test a server that is already running instead (e.g. the
 //                    Vite dev server, which also reports React warnings);
 //                    its admin password is SWITCHYARD_ADMIN_PASSWORD
-//   SCREENSHOT_DIR   where the screenshots go (default ../docs/screenshots)
-//   CHROMIUM         the browser (default /usr/bin/chromium)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { escape, launchBrowser, screenshotDir, settle, shot, watchConsole as watch } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = resolve(process.env.SWITCHYARD_BIN ?? join(here, '../../bin/switchyard'));
-const SCREENSHOTS = resolve(process.env.SCREENSHOT_DIR ?? join(here, '../../docs/screenshots'));
 const ADMIN_PASSWORD = process.env.SWITCHYARD_URL ? (process.env.SWITCHYARD_ADMIN_PASSWORD ?? 'admin-password') : 'e2e-Admin-Passw0rd';
 const USER_PASSWORD = 'a-long-enough-password';
 const STEP_TIMEOUT = 15_000;
@@ -45,8 +43,7 @@ const TEXT = {
     loginTitle: '登录控制台',
     loginInvalid: '用户名或密码错误。',
     nav: ['发布管理', '发布流程', '执行记录', '流量侦测', '模拟测试', '系统', '用户管理', '组管理', 'API 令牌', '审计日志'],
-    releasesTitle: '发布管理',
-    releasesDesc: '创建并操作全链路蓝绿与灰度发布',
+    releasesTitle: '发布列表',
     workflows: '发布流程',
     users: '用户管理',
     groups: '组管理',
@@ -69,8 +66,7 @@ const TEXT = {
     loginTitle: 'Sign in to the console',
     loginInvalid: 'Wrong user name or password.',
     nav: ['Releases', 'Workflows', 'Executions', 'Inspection', 'Simulation', 'System', 'Users', 'Groups', 'API tokens', 'Audit log'],
-    releasesTitle: 'Releases',
-    releasesDesc: 'Create and operate full-link blue-green and gray releases',
+    releasesTitle: 'Release list',
     workflows: 'Workflows',
     users: 'Users',
     groups: 'Groups',
@@ -94,16 +90,13 @@ let browser;
 
 before(async () => {
   server = process.env.SWITCHYARD_URL ? { url: process.env.SWITCHYARD_URL.replace(/\/$/, '') } : await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await stopServer(server);
+  console.log(`screenshots in ${screenshotDir()}`);
 });
 
 describe('console', { timeout: 2 * TEST_TIMEOUT + 60_000 }, () => {
@@ -145,18 +138,16 @@ async function consoleFlow(lang) {
     assert.match(await alert.innerText(), new RegExp(escape(T.loginInvalid)));
     await shot(page, `login-error.${lang}`);
 
-    // Sign in; the console opens at Releases with the navigation in this language.
+    // Sign in; the console opens at the release list with the navigation in this language.
     await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.waitForURL(/\/releases$/);
-    await page.getByTestId('area-releases').waitFor();
-    await page.getByText(T.releasesDesc).waitFor();
+    await page.getByTestId('releases-table').waitFor();
+    await page.getByText(T.releasesTitle, { exact: true }).waitFor();
     const nav = await page.getByTestId('nav').innerText();
     for (const label of T.nav) {
       assert.ok(nav.includes(label), `navigation shows "${label}" (got ${JSON.stringify(nav)})`);
     }
-    await settle(page);
-    await shot(page, `releases.${lang}`);
     await openMenu(page, T.workflows);
     await page.getByTestId('area-workflows').waitFor();
     await settle(page);
@@ -392,20 +383,7 @@ const EXPECTED_FAILURES = [
 ];
 
 function watchConsole(page) {
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-    // The browser logs every failed response; those are judged below, by request.
-    if (/^Failed to load resource: the server responded with a status of \d+/.test(msg.text())) return;
-    problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('response', (res) => {
-    if (res.status() < 400) return;
-    const call = `${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`;
-    if (!EXPECTED_FAILURES.some((re) => re.test(call))) problems.push(`response: ${call}`);
-  });
-  return problems;
+  return watch(page, EXPECTED_FAILURES);
 }
 
 async function switchLanguage(page, label) {
@@ -449,32 +427,6 @@ async function pickOption(page, dialog, testId, label, { search = false } = {}) 
 
 function rowOf(page, table, text) {
   return page.getByTestId(table).locator('tbody tr.ant-table-row').filter({ hasText: text }).first();
-}
-
-/** Lets animations and pending requests finish before a screenshot. */
-async function settle(page) {
-  await page.waitForLoadState('networkidle');
-  // Finite animations only (a spinner runs forever), and never longer than 3 s.
-  await page.evaluate(() =>
-    Promise.race([
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((a) => a.effect?.getTiming().iterations !== Infinity)
-          .map((a) => a.finished.catch(() => undefined)),
-      ),
-      new Promise((done) => setTimeout(done, 3000)),
-    ]),
-  );
-}
-
-async function shot(page, name) {
-  // Toasts ("saved") come and go with timing: keep them out of the pictures.
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', style: '.ant-message { display: none !important; }' });
-}
-
-function escape(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 // --- the server ---

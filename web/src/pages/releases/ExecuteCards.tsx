@@ -135,7 +135,7 @@ function ResultAlert({ result }: { result: OperationResult }) {
               {
                 key: 'xml',
                 label: `${t('release.rule.readBack')} · ${h.configKey.group} / ${h.configKey.dataId} · v${result.version}`,
-                children: <CodeBlock text={result.xml} highlight versions={versions.data ?? []} maxHeight={260} testId="op-result-xml" />,
+                children: <CodeBlock text={result.xml} highlight versions={versions.data ?? []} maxHeight={420} testId="op-result-xml" />,
               },
             ]}
           />

@@ -14,7 +14,7 @@ export function HistoryCard({ name, follow, versions }: { name: string; follow: 
   const { t, dateTime } = useI18n();
   const history = useQuery({ queryKey: historyKey(name), queryFn: () => fetchHistory(name), refetchInterval: follow ? 10_000 : false });
   return (
-    <Card title={t('history.title')} size="small" className="release-card">
+    <Card title={t('history.title')} size="small" className="release-card" data-testid="release-history-card">
       <ErrorAlert error={history.error} onRetry={() => void history.refetch()} />
       <Table<ReleaseHistory>
         size="small"

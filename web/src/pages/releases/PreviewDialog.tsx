@@ -82,11 +82,11 @@ export function PreviewDialog({
           <Row gutter={12}>
             <Col span={8}>
               <Typography.Text strong>{t('preview.yaml')}</Typography.Text>
-              <CodeBlock text={p.yaml} maxHeight={380} testId="preview-yaml" />
+              <CodeBlock text={p.yaml} maxHeight={480} testId="preview-yaml" />
             </Col>
             <Col span={16}>
               <Typography.Text strong>{t('preview.xml')}</Typography.Text>
-              <CodeBlock text={p.xml} highlight versions={p.versions} maxHeight={380} testId="preview-xml" />
+              <CodeBlock text={p.xml} highlight versions={p.versions} maxHeight={480} testId="preview-xml" />
             </Col>
           </Row>
           <Collapse

@@ -347,10 +347,10 @@ function ReleaseEditor({ name }: { name?: string }) {
                 </Row>
               </Card>
             </Col>
-            <Col xs={24} xl={10}>
+            <Col xs={24} xl={9}>
               <EntryCard fixed={!isNew} />
             </Col>
-            <Col xs={24} xl={14}>
+            <Col xs={24} xl={15}>
               <ServicesCard />
             </Col>
             <Col xs={24} xl={16}>

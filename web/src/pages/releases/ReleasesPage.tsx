@@ -58,8 +58,9 @@ export function ReleasesPage() {
     } catch (err) {
       void message.error(errorText(err));
     }
-    queryClient.removeQueries({ queryKey: releaseKey(r.name) });
+    // The list first: its rows stop asking for the deleted release, then its cache entry goes.
     await queryClient.invalidateQueries({ queryKey: RELEASES_KEY });
+    queryClient.removeQueries({ queryKey: releaseKey(r.name) });
   };
 
   const columns: ColumnsType<Release> = [
@@ -72,7 +73,7 @@ export function ReleasesPage() {
             {name}
           </Typography.Link>
           {r.description && (
-            <Typography.Text type="secondary" ellipsis style={{ maxWidth: 260, fontSize: 12 }}>
+            <Typography.Text type="secondary" ellipsis={{ tooltip: r.description }} style={{ maxWidth: 200, fontSize: 12 }}>
               {r.description}
             </Typography.Text>
           )}
@@ -82,6 +83,7 @@ export function ReleasesPage() {
     {
       title: t('release.type'),
       dataIndex: 'type',
+      className: 'nowrap',
       filters: RELEASE_TYPES.map((x) => ({ text: t(`release.type.${x}`), value: x })),
       onFilter: (value, r) => r.type === value,
       render: (_, r) => <TypeTag type={r.type} />,
@@ -89,6 +91,7 @@ export function ReleasesPage() {
     {
       title: t('release.state'),
       dataIndex: 'state',
+      className: 'nowrap',
       filters: RELEASE_STATES.map((x) => ({ text: t(`release.state.${x || 'NEW'}`), value: x })),
       onFilter: (value, r) => r.state === value,
       render: (_, r) => <StateTag state={r.state} />,
@@ -96,13 +99,14 @@ export function ReleasesPage() {
     { title: t('release.subscription'), dataIndex: 'subscription', render: (_, r) => t(`release.subscription.${r.subscription}`), className: 'nowrap' },
     { title: t('release.group'), dataIndex: 'group' },
     { title: t('release.app'), dataIndex: 'app', render: (v: string) => v || <Typography.Text type="secondary">—</Typography.Text> },
-    { title: t('release.createdAt'), dataIndex: 'createdAt', render: (v: string) => dateTime(v), className: 'nowrap' },
-    { title: t('release.createdBy'), dataIndex: 'createdBy' },
-    { title: t('release.executedAt'), dataIndex: 'executedAt', render: (v?: string | null) => dateTime(v) || <Typography.Text type="secondary">—</Typography.Text>, className: 'nowrap' },
-    { title: t('release.executedBy'), dataIndex: 'executedBy', render: (v?: string) => v || <Typography.Text type="secondary">—</Typography.Text> },
+    { title: t('release.createdAt'), dataIndex: 'createdAt', render: (v: string) => dateTime(v), width: 110 },
+    { title: t('release.createdBy'), dataIndex: 'createdBy', className: 'nowrap' },
+    { title: t('release.executedAt'), dataIndex: 'executedAt', render: (v?: string | null) => dateTime(v) || <Typography.Text type="secondary">—</Typography.Text>, width: 110 },
+    { title: t('release.executedBy'), dataIndex: 'executedBy', className: 'nowrap', render: (v?: string) => v || <Typography.Text type="secondary">—</Typography.Text> },
     {
       title: t('release.lockHolder'),
       key: 'lock',
+      className: 'nowrap',
       render: (_, r) => {
         const holder = holders.get(r.name);
         return holder ? (
@@ -185,7 +189,8 @@ export function ReleasesPage() {
           columns={columns}
           dataSource={rows}
           loading={releases.isPending}
-          scroll={{ x: 'max-content' }}
+          // Long names wrap (after their hyphens) so every column fits; narrow windows scroll.
+          scroll={{ x: 1000 }}
           rowSelection={{
             type: 'radio',
             selectedRowKeys: selected ? [selected] : [],
@@ -202,6 +207,7 @@ export function ReleasesPage() {
             showTotal: (n) => t('common.total', { count: n }),
             onChange: (current, pageSize) => setPage({ current, pageSize }),
           }}
+          className="releases-table"
           data-testid="releases-table"
         />
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>

@@ -98,7 +98,7 @@ export function ServicesCard() {
         locale={{ emptyText: t('release.noServices') }}
         data-testid="release-versions"
         columns={[
-          { title: t('release.service'), dataIndex: 'service', render: (s: string) => <Typography.Text strong>{s}</Typography.Text> },
+          { title: t('release.service'), dataIndex: 'service', className: 'nowrap', render: (s: string) => <Typography.Text strong>{s}</Typography.Text> },
           {
             title: t('release.versions'),
             key: 'versions',
