@@ -93,6 +93,7 @@ const RUNS = {
 const ADMIN_EXPECTED = [
   /^GET \/api\/auth\/me 401$/, // "who am I" before signing in
   /^POST \/api\/releases\/[^/]+\/preview 400$/, // the condition the server refuses
+  /^POST \/api\/releases\/[^/]+\/lock 409$/, // the other operator holds the lock, until admin breaks it
 ];
 const OPERATOR_EXPECTED = [
   /^GET \/api\/auth\/me 401$/,
@@ -256,6 +257,28 @@ async function releaseFlow(lang) {
     await otherPage.getByTestId('topology').locator('.topo-service.topo-side-new').first().waitFor();
     await settle(otherPage);
     await shot(otherPage, `release-locked.${lang}`);
+    // Admin leaves the page, giving the lock up: the other operator, opening it again, operates it now.
+    await page.getByTestId('release-back').click();
+    await page.waitForURL(/\/releases$/);
+    await eventually(async () => assert.equal((await (await adminApi.get(releasePath(R))).json()).lock, undefined, 'the lock is given up'));
+    await otherPage.reload();
+    await otherPage.getByTestId('lock-held').waitFor();
+    assert.equal(await otherPage.getByTestId('lock-banner').count(), 0);
+    assert.ok(await otherPage.getByTestId('op-rollback').isEnabled(), 'the other operator may operate now');
+
+    // Admin comes back: the banner names the other operator; admin breaks the lock and takes over.
+    await page.getByTestId('releases-table').locator('tbody tr.ant-table-row', { hasText: R.release }).dblclick();
+    const adminBanner = page.getByTestId('lock-banner');
+    await adminBanner.getByText(new RegExp(`^${escape(operator.name)}`)).waitFor();
+    await settle(page);
+    await shot(page, `release-lock-break.${lang}`);
+    await adminBanner.getByTestId('lock-break').click();
+    await page.getByTestId('lock-break-confirm').click();
+    await page.getByTestId('lock-held').waitFor();
+    await adminBanner.waitFor({ state: 'detached' });
+    assert.equal((await (await adminApi.get(releasePath(R))).json()).lock?.holder, 'admin', 'admin holds the lock');
+    await page.getByTestId('topology').locator('.topo-service.topo-side-new').first().waitFor();
+
     assert.deepEqual(otherProblems, [], 'no console errors or warnings for the other operator');
     await other.close();
     other = undefined;
@@ -289,7 +312,7 @@ async function releaseFlow(lang) {
     await page.getByTestId('release-delete').click();
     await page.getByTestId('release-delete-confirm').click();
     await mine.waitFor({ state: 'detached' });
-    const gone = await adminApi.get(`/api/releases/${encodeURIComponent(R.release)}`);
+    const gone = await adminApi.get(releasePath(R));
     assert.equal(gone.status, 404, 'the release is deleted');
 
     assert.deepEqual(problems, [], 'no console errors or warnings');
@@ -331,6 +354,10 @@ async function pick(page, testId, label, { multiple = false } = {}) {
 async function fieldError(page, testId, text) {
   const item = page.locator('.ant-form-item', { has: page.getByTestId(testId) }).last();
   await item.locator('.ant-form-item-explain-error', { hasText: text }).waitFor();
+}
+
+function releasePath(R) {
+  return `/api/releases/${encodeURIComponent(R.release)}`;
 }
 
 /** The text of a code block, without its line numbers. */
