@@ -12,8 +12,8 @@ import (
 func releasePath(name string) string { return "/api/releases/" + url.PathEscape(name) }
 
 // Releases lists releases ("" = every group).
-func (c *Client) Releases(ctx context.Context, group string) ([]*switchyard.Release, error) {
-	var out []*switchyard.Release
+func (c *Client) Releases(ctx context.Context, group string) ([]*switchyard.ReleaseView, error) {
+	var out []*switchyard.ReleaseView
 	return out, c.Do(ctx, "GET", "/api/releases"+q("group", group), nil, &out)
 }
 

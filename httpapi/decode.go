@@ -82,6 +82,10 @@ func decode(r *http.Request, in any) error {
 			present = raw != ""
 		case "query":
 			raw, present = q.Get(pa.name), q.Has(pa.name)
+			if values := q[pa.name]; len(values) > 1 {
+				// A list may come repeated (types=a&types=b) or joined (types=a,b).
+				raw = strings.Join(values, ",")
+			}
 		case "header":
 			raw = r.Header.Get(pa.name)
 			present = raw != ""

@@ -46,7 +46,7 @@ type listReleasesIn struct {
 	Group string `query:"group"`
 }
 
-func (s *Server) listReleases(c *Call, in *listReleasesIn) (*[]*switchyard.Release, error) {
+func (s *Server) listReleases(c *Call, in *listReleasesIn) (*[]*switchyard.ReleaseView, error) {
 	list, err := s.Releases.List(c.R.Context(), in.Group)
 	return &list, err
 }

@@ -72,6 +72,13 @@ func TestReleaseAPI(t *testing.T) {
 	if err != nil || r.Type != switchyard.Mixed || r.State != switchyard.StateNew {
 		t.Fatalf("create: %+v, %v", r, err)
 	}
+	if list, err := c["vera"].Releases(ctx, ""); err != nil || len(list) != 1 || list[0].Lock != nil {
+		t.Fatalf("list: %+v, %v", list, err)
+	}
+	code, body := rawDo(t, "GET", env.URL+"/api/registry/services?types=gateway&types=service", env.AgentToken, "")
+	if code != 200 || !strings.Contains(body, guideGW) || !strings.Contains(body, guideA) {
+		t.Fatalf("repeated list parameter: %d %s", code, body)
+	}
 	vs, err := c["vera"].Versions(ctx, []string{guideA, guideB}, "version")
 	if err != nil || len(vs) != 2 || vs[0].Old != "1.0" || vs[0].New != "1.1" {
 		t.Fatalf("versions: %+v, %v", vs, err)
@@ -82,6 +89,9 @@ func TestReleaseAPI(t *testing.T) {
 	}
 	if _, err := c["alice"].LockRelease(ctx, "V2.1.0"); err != nil {
 		t.Fatal(err)
+	}
+	if list, _ := c["vera"].Releases(ctx, ""); list[0].Lock == nil || list[0].Lock.Holder != "alice" {
+		t.Fatalf("the table must show the lock holder: %+v", list[0])
 	}
 	_, err = c["bob"].Operate(ctx, "V2.1.0", switchyard.OperationRequest{Operation: switchyard.OpFallback})
 	if e := switchyard.AsError(err); e == nil || e.Code != switchyard.CodeConflict || e.Reason != "release.locked" || e.Params["holder"] != "alice" || !strings.Contains(e.Message, "alice") {

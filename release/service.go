@@ -118,9 +118,23 @@ func (s *Service) Get(ctx context.Context, name string) (*switchyard.ReleaseView
 	return &switchyard.ReleaseView{Release: *r, Lock: l}, nil
 }
 
-// List lists releases, newest first; group "" lists every group.
-func (s *Service) List(ctx context.Context, group string) ([]*switchyard.Release, error) {
-	return s.Store.FindReleases(ctx, switchyard.ReleaseFilter{Group: group})
+// List lists releases with their locks, newest first; group "" lists
+// every group.
+func (s *Service) List(ctx context.Context, group string) ([]*switchyard.ReleaseView, error) {
+	list, err := s.Store.FindReleases(ctx, switchyard.ReleaseFilter{Group: group})
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	out := make([]*switchyard.ReleaseView, 0, len(list))
+	for _, r := range list {
+		l, err := s.Store.FindReleaseLock(ctx, r.Name, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &switchyard.ReleaseView{Release: *r, Lock: l})
+	}
+	return out, nil
 }
 
 // Update saves the form without publishing (needs the lock).

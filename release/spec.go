@@ -112,9 +112,21 @@ func validate(s *switchyard.ReleaseSpec, app string, op switchyard.Operation) er
 		return switchyard.FieldErrorf("spec.blueGreenEnabled", "release.conditions.none", "enable blue-green or gray conditions to release; without them the release would only pin the old versions (use 执行兜底 for that)").
 			WithReason("release.conditions.none", nil)
 	}
-	d := docOf(s, op)
-	is := d.ValidateConsole(app)
-	if op == switchyard.OpRelease && s.GrayEnabled && len(s.GrayConditions) == 0 {
+	// The enabled conditions are checked before every operation (seed 003:
+	// "点击之前，需要判断上面的条件是否设置正确"), since the form is saved with it.
+	d := docOf(s, switchyard.OpRelease)
+	var is rule.Issues
+	bad := weightIssues(s)
+	for _, i := range d.ValidateConsole(app) {
+		// The weight the user typed is checked once, above; the document's
+		// computed old-chain weight (100 - w) would repeat it confusingly.
+		if len(bad) > 0 && strings.HasPrefix(i.Path, "gray[") && strings.Contains(i.Path, ".weight") {
+			continue
+		}
+		is = append(is, i)
+	}
+	is = append(is, bad...)
+	if s.GrayEnabled && len(s.GrayConditions) == 0 {
 		is = append(is, rule.Issue{Path: "gray", Reason: "gray.none", Message: "the gray release is enabled but has no condition; add one (an empty expression means all traffic)"})
 	}
 	return issuesError(is)
@@ -135,13 +147,21 @@ func checkDraft(s *switchyard.ReleaseSpec, app string) error {
 	} else if s.Sort != "version" && s.Sort != "time" {
 		is = append(is, rule.Issue{Path: "sort", Reason: "sort.invalid", Message: fmt.Sprintf("sort must be \"version\" or \"time\", found %q", s.Sort)})
 	}
+	is = append(is, weightIssues(s)...)
+	return issuesError(is)
+}
+
+// weightIssues checks each gray weight as typed: the new chain's share, an
+// integer from 0 to 100.
+func weightIssues(s *switchyard.ReleaseSpec) rule.Issues {
+	var is rule.Issues
 	for i, g := range s.GrayConditions {
 		if g.Weight < 0 || g.Weight > 100 {
 			is = append(is, rule.Issue{Path: fmt.Sprintf("gray[%d].weight", i), Reason: "gray.weight.range",
 				Message: fmt.Sprintf("gray[%d].weight must be an integer from 0 to 100, found %d", i, g.Weight)})
 		}
 	}
-	return issuesError(is)
+	return is
 }
 
 // issuesError turns rule issues into one error naming every form field.

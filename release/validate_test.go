@@ -150,3 +150,43 @@ func TestCreateValidations(t *testing.T) {
 		t.Fatalf("refused creates stored something: %d releases", len(list))
 	}
 }
+
+// TestFallbackChecksTheConditionsToo: the seed checks the conditions before
+// 执行兜底 as well, since the form is saved with it.
+func TestFallbackChecksTheConditionsToo(t *testing.T) {
+	e := newEnv(t)
+	e.create(t, "r", alice)
+	s := spec()
+	s.BlueExpression = s.GreenExpression
+	_, err := e.svc.Execute(t.Context(), alice, "r", switchyard.OperationRequest{Operation: switchyard.OpFallback, Spec: &s})
+	if se := switchyard.AsError(err); se == nil || se.Reason != "bluegreen.same" {
+		t.Fatalf("fallback with green = blue: %v", err)
+	}
+	s = spec()
+	s.BlueGreenEnabled, s.GrayEnabled = false, false
+	if _, err := e.svc.Execute(t.Context(), alice, "r", switchyard.OperationRequest{Operation: switchyard.OpFallback, Spec: &s}); err != nil {
+		t.Fatalf("fallback needs no conditions: %v", err)
+	}
+}
+
+// TestWeightOutOfRangeIsOneError: the weight as typed, once.
+func TestWeightOutOfRangeIsOneError(t *testing.T) {
+	e := newEnv(t)
+	e.create(t, "r", alice)
+	s := spec()
+	s.GrayConditions[0].Weight = 130
+	_, err := e.svc.Execute(t.Context(), alice, "r", switchyard.OperationRequest{Operation: switchyard.OpRelease, Spec: &s})
+	se := switchyard.AsError(err)
+	n := 0
+	for _, d := range se.Details {
+		if d.Field == "spec.grayConditions[0].weight" {
+			n++
+			if !strings.Contains(d.Message, "found 130") {
+				t.Errorf("message %q must name the value typed", d.Message)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d errors on the weight, want 1: %v", n, se.Details)
+	}
+}

@@ -2,7 +2,7 @@
 // and a group filter. Seed 003, 表格元素 and 工具栏元素.
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App as AntApp, Button, Card, Flex, Popconfirm, Select, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { DeleteOutlined, FolderOpenOutlined, LockOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -15,7 +15,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { mayCreateReleases, mayOperate } from './access';
 import { deletable } from './form';
 import { StateTag, TypeTag } from './parts';
-import { fetchRegistryGroups, fetchRelease, fetchReleases, REGISTRY_GROUPS_KEY, RELEASES_KEY, releaseKey } from './queries';
+import { fetchRegistryGroups, fetchReleases, REGISTRY_GROUPS_KEY, RELEASES_KEY, releaseKey } from './queries';
 
 const PAGE_SIZE = 20;
 
@@ -33,12 +33,8 @@ export function ReleasesPage() {
   const rows = useMemo(() => releases.data ?? [], [releases.data]);
   const current = rows.find((r) => r.name === selected);
 
-  // The table has no lock column in the API: ask for the releases on the page shown.
-  const visible = rows.slice((page.current - 1) * page.pageSize, page.current * page.pageSize);
-  const views = useQueries({
-    queries: visible.map((r) => ({ queryKey: releaseKey(r.name), queryFn: () => fetchRelease(r.name), staleTime: 5_000 })),
-  });
-  const holders = new Map(visible.map((r, i) => [r.name, views[i]?.data?.lock?.holder]));
+  // Each row of the list carries its lock.
+  const holders = new Map(rows.map((r) => [r.name, r.lock?.holder]));
 
   const groupOptions = useMemo(() => {
     const names = new Set([...(registryGroups.data ?? []), ...rows.map((r) => r.group)]);
