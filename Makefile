@@ -12,7 +12,7 @@ GOLANGCI_VERSION := v2.15.0
 FUZZTIME  ?= 10s
 DEMO_ARGS ?=
 
-.PHONY: build ui demo test test-go test-fuzz test-ui test-e2e bench lint fmt clean
+.PHONY: build ui demo test test-go test-fuzz test-ui test-e2e bench bench-compare lint fmt clean
 
 ## build: the console and the binary into bin/switchyard
 build: ui
@@ -36,6 +36,8 @@ test: test-go test-fuzz test-ui test-e2e
 test-go:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	@# the parser budgets at their plain values (under -race they are scaled)
+	$(GO) test -count=1 -run 'Budget|Hostile|Linear|Limits|Estimate' ./rule/... ./verify/... ./workflow/...
 
 ## test-fuzz: every fuzz target for FUZZTIME (default 10s) each
 test-fuzz:
@@ -56,6 +58,15 @@ test-e2e: build
 ## bench: the hot-path benchmarks
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## bench-compare: the gateway against nginx and direct under wrk, alternating rounds, ~7 min (ROUNDS, DURATION, CONNECTIONS, THREADS, PROFILE=DIR; see bench/compare)
+bench-compare:
+	@if ! command -v wrk >/dev/null || ! { command -v nginx >/dev/null || test -x /usr/sbin/nginx; }; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq nginx wrk; \
+	  else echo "bench-compare needs nginx and wrk: sudo apt-get install nginx wrk" >&2; exit 2; fi; \
+	fi
+	@# built, not go run: the harness's exit code (1 failed, 2 setup, 130 interrupted) reaches make
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && $(GO) build -o "$$tmp/compare" ./bench/compare && "$$tmp/compare"
 
 ## lint: golangci-lint at a pinned version (installed into bin/tools on first use)
 lint: $(GOLANGCI)

@@ -36,13 +36,19 @@ type UserUpdate struct {
 	Role        *Role     `json:"role,omitempty" enum:"admin,operator,viewer,agent"`
 	Groups      *[]string `json:"groups,omitempty"`
 	Disabled    *bool     `json:"disabled,omitempty"`
-	Password    *string   `json:"password,omitempty" doc:"a new password (admin reset)"`
+	Password    *string   `json:"password,omitempty" doc:"a new password (admin reset): ends every session of the user"`
+	// RevokeTokens revokes every API token of the user (with a password
+	// reset, or alone).
+	RevokeTokens bool `json:"revokeTokens,omitempty" doc:"also revoke every API token of the user"`
 }
 
 // PasswordChange is the body of PUT /api/auth/password.
 type PasswordChange struct {
 	Current string `json:"current"`
-	New     string `json:"new"`
+	New     string `json:"new" doc:"the new password; every other session of yours ends"`
+	// RevokeTokens also revokes your API tokens (except the one making the
+	// change, when it is made with a token).
+	RevokeTokens bool `json:"revokeTokens,omitempty" doc:"also revoke your API tokens (except the one making the change)"`
 }
 
 // NewGroup is the body of POST /api/groups.

@@ -38,25 +38,10 @@ type AuditFilter struct {
 
 // AuditStore keeps the audit log.
 type AuditStore interface {
-	// AppendAudit stores e (ID set by the caller).
+	// AppendAudit stores e (ID set by the caller, or a new one), each
+	// column bounded by e.Bound first: what is stored of an attempt is
+	// never larger than the AuditMax bounds.
 	AppendAudit(ctx context.Context, e *AuditEntry) error
 	// FindAudit lists entries newest first.
 	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
-}
-
-// Store is everything the control plane persists. Implementations:
-// store/sqlite, store/postgres; store/storetest is their conformance suite.
-type Store interface {
-	UserStore
-	GroupStore
-	TokenStore
-	SessionStore
-	AuditStore
-	ConfigStore
-	InstanceStore
-	ReleaseStore
-	// Ping reports whether the store is reachable (readiness).
-	Ping(ctx context.Context) error
-	// Close releases the store's resources.
-	Close() error
 }

@@ -43,8 +43,9 @@ type ConfigEntry struct {
 }
 
 // ConfigCenter stores rule text by key and tells watchers about changes.
-// Implementations: configcenter/builtin (in the control plane) and
-// configcenter/controlplane (the data plane's client of it).
+// Implementations: builtin.ConfigCenter (in the control plane),
+// controlplane.ConfigCenter (the data plane's client of it), and one per
+// external system (etcd, Nacos, …); all pass configcenter/configcentertest.
 type ConfigCenter interface {
 	// Get returns the current entry; an entry with Version 0 and empty
 	// content when the key was never written, Deleted when it was removed.
@@ -55,8 +56,11 @@ type ConfigCenter interface {
 	// happens only if the current version equals it (CodeConflict
 	// otherwise); -1 writes unconditionally.
 	Put(ctx context.Context, key ConfigKey, content, format, by string, ifVersion int64) (*ConfigEntry, error)
-	// Delete removes the config, recorded as a new, deleted version.
-	Delete(ctx context.Context, key ConfigKey, by string) (*ConfigEntry, error)
+	// Delete removes the config, recorded as a new, deleted version (none
+	// when it is already removed or was never written). With ifVersion >= 0
+	// it happens only if the current version equals it (CodeConflict
+	// otherwise); -1 deletes unconditionally.
+	Delete(ctx context.Context, key ConfigKey, by string, ifVersion int64) (*ConfigEntry, error)
 	// History lists the versions of key, newest first.
 	History(ctx context.Context, key ConfigKey, limit int) ([]*ConfigEntry, error)
 	// Watch sends the current entry, then every newer one, until ctx is

@@ -25,6 +25,9 @@ func (g *Group) Validate() error {
 	if len(g.Description) > 1000 {
 		return FieldErrorf("description", "description.length", "description must be at most 1000 characters")
 	}
+	if err := ValidateText("description", g.Description, 1000, true); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -29,8 +29,8 @@ type MetricsReport struct {
 	MemoryBytes int64   `json:"memoryBytes" doc:"resident memory"`
 }
 
-// MetricsCollector receives reports: the built-in metrics provider, or the
-// data plane's client of it.
+// MetricsCollector receives reports: builtin.Metrics, or the data plane's
+// client of it (controlplane.Collector).
 type MetricsCollector interface {
 	// Report records one report; reports of unknown instances are accepted.
 	Report(ctx context.Context, r *MetricsReport) error
@@ -69,7 +69,7 @@ type ServiceMetrics struct {
 	Versions []VersionMetrics `json:"versions"`
 }
 
-// MetricsProvider answers per-version questions: the built-in provider (fed by
+// MetricsProvider answers per-version questions: builtin.Metrics (fed by
 // data-plane reports) or Prometheus.
 type MetricsProvider interface {
 	// ServiceMetrics returns service's versions over the window ending now.

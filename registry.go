@@ -2,6 +2,7 @@ package switchyard
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -30,14 +31,20 @@ type Instance struct {
 	Metadata  map[string]string `json:"metadata,omitempty"`
 	// LastSeen is when the registry last heard from the instance.
 	LastSeen time.Time `json:"lastSeen"`
+	// Owner is who registered the instance (RegistrantFrom of the
+	// registering call: "token/<id>", "user/<id>"); only the same owner may
+	// replace, beat for or remove it. Kept by the registry, never sent.
+	Owner string `json:"-"`
 }
 
 // Address is host:port.
 func (in *Instance) Address() string { return in.Host + ":" + strconv.Itoa(in.Port) }
 
-// Normalize lower-cases the service id and fills Nepxion's defaults.
+// Normalize lower-cases the service id, trims the host and fills Nepxion's
+// defaults.
 func (in *Instance) Normalize() {
 	in.Service = strings.ToLower(strings.TrimSpace(in.Service))
+	in.Host = strings.TrimSpace(in.Host)
 	if in.Type == "" {
 		in.Type = TypeService
 	}
@@ -48,21 +55,27 @@ func (in *Instance) Normalize() {
 	}
 }
 
-// Validate checks the fields an instance registers with.
-func (in *Instance) Validate() error {
-	if in.Service == "" {
-		return FieldErrorf("service", "instance.service", "service is required")
-	}
-	if in.Type != TypeService && in.Type != TypeGateway {
-		return FieldErrorf("type", "instance.type", "type %q must be service or gateway", in.Type)
-	}
-	if in.Host == "" {
-		return FieldErrorf("host", "instance.host", "host is required")
-	}
-	if in.Port <= 0 || in.Port > 65535 {
-		return FieldErrorf("port", "instance.port", "port %d must be between 1 and 65535", in.Port)
-	}
-	return nil
+type registrantKey struct{}
+
+// WithRegistrant returns ctx carrying who calls the registry ("token/<id>",
+// "user/<id>"): the control plane sets it from the caller's credentials, so
+// one caller cannot replace, beat for or remove another's instance. A ctx
+// without one is a trusted in-process caller.
+func WithRegistrant(ctx context.Context, who string) context.Context {
+	return context.WithValue(ctx, registrantKey{}, who)
+}
+
+// RegistrantFrom returns the registrant WithRegistrant put in ctx, or "".
+func RegistrantFrom(ctx context.Context) string {
+	who, _ := ctx.Value(registrantKey{}).(string)
+	return who
+}
+
+// InstanceTaken is the error of a registrant touching an instance another
+// registrant owns.
+func InstanceTaken(id string) *Error {
+	return &Error{Code: CodeConflict, Field: "id", Reason: "instance.taken", Params: map[string]string{"id": id},
+		Message: fmt.Sprintf("instance %s is registered by another token or user; register with another id (or none, to get a new one)", id)}
 }
 
 // RegistryEvent tells a watcher the instances of a service changed; it
@@ -75,17 +88,21 @@ type RegistryEvent struct {
 }
 
 // Registry is where instances announce themselves and consumers find them.
-// Implementations: registry/builtin (in the control plane) and
-// registry/controlplane (the data plane's client of it).
+// Implementations: builtin.Registry (in the control plane),
+// controlplane.Registry (the data plane's client of it), and one per
+// external system (etcd, Nacos, …); all pass registry/registrytest.
 type Registry interface {
 	// Register adds or replaces the instance with in.ID (a new ID is made
 	// when empty) and returns it. The instance expires unless Heartbeat is
-	// called within the registry's TTL.
+	// called within the registry's TTL. CodeInvalid names the field
+	// Validate refuses; CodeConflict (InstanceTaken) if in.ID is registered
+	// by another registrant (WithRegistrant).
 	Register(ctx context.Context, in *Instance) (*Instance, error)
 	// Heartbeat keeps an instance alive; CodeNotFound if it expired, so the
-	// caller registers again.
+	// caller registers again; CodeConflict if another registrant owns it.
 	Heartbeat(ctx context.Context, id string) error
-	// Deregister removes an instance (idempotent).
+	// Deregister removes an instance (idempotent); CodeConflict if another
+	// registrant owns it.
 	Deregister(ctx context.Context, id string) error
 	// Instances lists the live instances of service ordered by host, port.
 	Instances(ctx context.Context, service string) ([]*Instance, error)

@@ -139,12 +139,34 @@ type ReleaseHistory struct {
 }
 
 // ReleaseLock is who operates a release now: a lease renewed while the
-// release page is open.
+// release page is open. It belongs to one browser session or API token of
+// one user (Holder and Session), or to a system actor by name; an ended
+// release holds none.
 type ReleaseLock struct {
-	Release   string    `json:"release"`
-	Holder    string    `json:"holder" doc:"user name"`
+	Release    string `json:"release"`
+	Holder     string `json:"holder" doc:"user name (a system actor's name, e.g. workflow/EXE-001)"`
+	HolderName string `json:"holderName" doc:"the holder's display name (张三); the user name when there is none"`
+	// Session is the holder's browser session or API token ("session/<id>",
+	// "token/<id>"); empty for system actors. It never leaves the server:
+	// the caller learns whether a lock is its own from
+	// ReleaseAccess.LockedByYou.
+	Session   string    `json:"-"`
 	Since     time.Time `json:"since"`
 	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// HeldBy reports whether holder in session holds l.
+func (l *ReleaseLock) HeldBy(holder, session string) bool {
+	return l != nil && l.Holder == holder && l.Session == session
+}
+
+// Shown is how the holder is named to people: the display name, or the
+// user name when there is none.
+func (l *ReleaseLock) Shown() string {
+	if l.HolderName != "" {
+		return l.HolderName
+	}
+	return l.Holder
 }
 
 // ReleaseFilter narrows FindReleases.
@@ -155,8 +177,9 @@ type ReleaseFilter struct {
 
 // ReleaseStore keeps releases, their history and their locks.
 type ReleaseStore interface {
-	// CreateRelease stores a new release with revision 1; CodeInvalid on
-	// field "name" if the name is taken.
+	// CreateRelease stores a new release with revision 1; CodeConflict on
+	// field "name" if the name is taken, on field "app" if the group
+	// already has a release for the app.
 	CreateRelease(ctx context.Context, r *Release) error
 	// FindRelease returns a release by name; CodeNotFound if none.
 	FindRelease(ctx context.Context, name string) (*Release, error)
@@ -164,19 +187,24 @@ type ReleaseStore interface {
 	FindReleases(ctx context.Context, f ReleaseFilter) ([]*Release, error)
 	// UpdateRelease saves r if its revision matches (CodeConflict if not)
 	// and, when h is not nil, appends h to the history in the same
-	// transaction: an operation is recorded completely or not at all.
+	// transaction: an operation is recorded completely or not at all. A
+	// release saved as ENDED loses its lock in the same transaction (an
+	// ended release holds no lock); so does FinishPublishIntent.
 	UpdateRelease(ctx context.Context, r *Release, h *ReleaseHistory) error
 	// DeleteRelease removes a release, its history and its lock.
 	DeleteRelease(ctx context.Context, name string, revision int64) error
 	// ReleaseHistory lists a release's operations, newest first.
 	ReleaseHistory(ctx context.Context, name string, limit int) ([]*ReleaseHistory, error)
-	// AcquireReleaseLock takes or renews the lock for holder until expires
-	// when it is free, expired or already holder's; otherwise it returns
-	// the current lock and CodeConflict.
+	// AcquireReleaseLock takes or renews the lock for l.Holder in
+	// l.Session until l.ExpiresAt when it is free, expired or already
+	// theirs (the same holder in the same session: renewing keeps Since);
+	// otherwise it returns the current lock and CodeConflict.
 	AcquireReleaseLock(ctx context.Context, l *ReleaseLock, now time.Time) (*ReleaseLock, error)
+	// ReleaseLocks lists the locks not expired at now, by release name.
+	ReleaseLocks(ctx context.Context, now time.Time) ([]*ReleaseLock, error)
 	// FindReleaseLock returns the lock (nil if none or expired at now).
 	FindReleaseLock(ctx context.Context, name string, now time.Time) (*ReleaseLock, error)
-	// ReleaseReleaseLock removes the lock if holder holds it ("" removes
-	// anyone's: breaking it).
-	ReleaseReleaseLock(ctx context.Context, name, holder string) error
+	// ReleaseReleaseLock removes the lock if holder holds it in session
+	// (holder "" removes anyone's: breaking it).
+	ReleaseReleaseLock(ctx context.Context, name, holder, session string) error
 }

@@ -45,6 +45,10 @@ type TokenStore interface {
 	RevokeToken(ctx context.Context, id string, at time.Time) (*Token, error)
 	// TouchToken records a use at at; best effort, never conflicts.
 	TouchToken(ctx context.Context, id string, at time.Time) error
+	// RevokeUserTokens marks every active token of the user revoked at at,
+	// except the token with ID except ("" = none), and returns how many it
+	// revoked. Tokens already revoked keep their time.
+	RevokeUserTokens(ctx context.Context, userID string, at time.Time, except string) (int, error)
 }
 
 // Session is a console login. ID is the SHA-256 hash of the cookie value.
@@ -69,6 +73,10 @@ type SessionStore interface {
 	TouchSession(ctx context.Context, id string, seen, expires time.Time) error
 	// DeleteSession removes a session (idempotent).
 	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions removes every session of the user except the one
+	// with ID except ("" = none) and returns how many it removed: how a
+	// password change signs the user out elsewhere.
+	DeleteUserSessions(ctx context.Context, userID, except string) (int, error)
 	// DeleteExpiredSessions removes sessions expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -74,13 +75,21 @@ func (u *User) MayOperate(group string) bool {
 	return false
 }
 
+// MaxNameLength is the longest user or group name.
+const MaxNameLength = 63
+
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // ValidateName checks a user or group name: 1–63 characters of lower-case
-// letters, digits, '.', '_' and '-', starting with a letter or digit.
+// letters, digits, '.', '_' and '-', starting with a letter or digit. The
+// error never repeats a long name: what was sent may be megabytes.
 func ValidateName(field, name string) error {
 	if name == "" {
 		return FieldErrorf(field, "name.required", "%s is required", field)
+	}
+	if len(name) > MaxNameLength {
+		return FieldErrorf(field, "field.length", "%s must be at most %d characters (it has %d bytes)", field, MaxNameLength, len(name)).
+			WithReason("field.length", map[string]string{"field": field, "max": strconv.Itoa(MaxNameLength)})
 	}
 	if !nameRE.MatchString(name) {
 		return FieldErrorf(field, "name.format", "%s %q must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", field, name)
@@ -95,6 +104,9 @@ func (u *User) Validate() error {
 	}
 	if len(u.DisplayName) > 200 {
 		return FieldErrorf("displayName", "displayName.length", "displayName must be at most 200 characters")
+	}
+	if err := ValidateText("displayName", u.DisplayName, 200, false); err != nil {
+		return err
 	}
 	if !u.Role.Valid() {
 		return FieldErrorf("role", "role.invalid", "role %q must be one of admin, operator, viewer, agent", u.Role)

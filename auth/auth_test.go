@@ -147,7 +147,7 @@ func TestLastAdminIsKept(t *testing.T) {
 	if _, err := s.UpdateUser(t.Context(), nil, "admin", switchyard.UserUpdate{Revision: admin.Revision, Role: &viewer}); switchyard.ErrorCode(err) != switchyard.CodeConflict {
 		t.Fatalf("demoting the last admin: %v, want conflict", err)
 	}
-	if _, err := s.UpdateUser(t.Context(), admin, "admin", switchyard.UserUpdate{Revision: admin.Revision, Role: &viewer}); switchyard.ErrorCode(err) != switchyard.CodeInvalid {
+	if _, err := s.UpdateUser(t.Context(), &auth.Principal{User: admin, Via: "session"}, "admin", switchyard.UserUpdate{Revision: admin.Revision, Role: &viewer}); switchyard.ErrorCode(err) != switchyard.CodeInvalid {
 		t.Fatalf("self-demotion: %v, want invalid", err)
 	}
 	if err := s.DeleteUser(t.Context(), admin, "admin", 0); switchyard.ErrorCode(err) != switchyard.CodeInvalid {
@@ -189,10 +189,11 @@ func TestCreateUserValidation(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	s, _ := newService(t)
 	u, _ := s.CreateUser(t.Context(), switchyard.NewUser{Name: "alice", Role: switchyard.RoleViewer, Password: "first-password"})
-	if err := s.ChangePassword(t.Context(), u, switchyard.PasswordChange{Current: "nope-nope", New: "second-password"}); switchyard.AsError(err).Field != "current" {
+	p := &auth.Principal{User: u, Via: "token"}
+	if _, err := s.ChangePassword(t.Context(), p, switchyard.PasswordChange{Current: "nope-nope", New: "second-password"}); switchyard.AsError(err).Field != "current" {
 		t.Fatalf("wrong current: %v", err)
 	}
-	if err := s.ChangePassword(t.Context(), u, switchyard.PasswordChange{Current: "first-password", New: "second-password"}); err != nil {
+	if _, err := s.ChangePassword(t.Context(), p, switchyard.PasswordChange{Current: "first-password", New: "second-password"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Login(t.Context(), "alice", "second-password", "1.1.1.1", ""); err != nil {
@@ -211,5 +212,48 @@ func TestDefaultCost(t *testing.T) {
 	}
 	if c, _ := bcrypt.Cost([]byte(h)); c != s.Cost {
 		t.Fatalf("hash cost %d, want %d", c, s.Cost)
+	}
+}
+
+// TestTokenCache: a token authenticated a moment ago is trusted for a
+// second without the store (a revoke made elsewhere lands within it), and
+// refused at once after Forget or a change made through the service.
+func TestTokenCache(t *testing.T) {
+	s, c := newService(t)
+	ctx := t.Context()
+	u, err := s.CreateUser(ctx, switchyard.NewUser{Name: "agent1", Role: switchyard.RoleAgent, Password: "agent-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := s.IssueToken(ctx, u, switchyard.TokenRequest{Name: "a"})
+	if _, err := s.TokenPrincipal(ctx, it.Secret); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Store.RevokeToken(ctx, it.Token.ID, c.t); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenPrincipal(ctx, it.Secret); err != nil {
+		t.Fatalf("within its second the cached token is trusted: %v", err)
+	}
+	c.t = c.t.Add(time.Second)
+	if _, err := s.TokenPrincipal(ctx, it.Secret); switchyard.ErrorCode(err) != switchyard.CodeUnauthenticated {
+		t.Fatalf("a second after a revoke made elsewhere: %v", err)
+	}
+
+	it2, _ := s.IssueToken(ctx, u, switchyard.TokenRequest{Name: "b"})
+	p, err := s.TokenPrincipal(ctx, it2.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.User.Role = switchyard.RoleAdmin // a caller's copy: the cache keeps its own
+	if p, _ := s.TokenPrincipal(ctx, it2.Secret); p.User.Role != switchyard.RoleAgent {
+		t.Fatalf("the cached user was changed through a caller's copy: %s", p.User.Role)
+	}
+	yes := true
+	if _, err := s.UpdateUser(ctx, nil, "agent1", switchyard.UserUpdate{Revision: u.Revision, Disabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenPrincipal(ctx, it2.Secret); switchyard.ErrorCode(err) != switchyard.CodeUnauthenticated {
+		t.Fatalf("the token of a user disabled a moment ago: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"strconv"
 	"time"
@@ -40,53 +41,103 @@ type Service struct {
 	Now      func() time.Time
 	// SessionTTL is how long an idle console session lives.
 	SessionTTL time.Duration
+	// SessionMaxAge is how long a session lives however active it is.
+	SessionMaxAge time.Duration
 	// Cost is the bcrypt cost of new password hashes (default 11; tests
 	// lower it).
 	Cost int
 
 	touched touchCache
+	tokens  tokenCache
 }
 
-// New returns a service with defaults: 12 h sessions, the default throttle.
+// New returns a service with defaults: sessions idle for 12 h or 7 days
+// old end, the default throttle.
 func New(store switchyard.Store, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Service{Store: store, Throttle: NewThrottle(), Logger: logger, Now: time.Now, SessionTTL: 12 * time.Hour, Cost: bcryptCost}
+	return &Service{Store: store, Throttle: NewThrottle(), Logger: logger, Now: time.Now,
+		SessionTTL: 12 * time.Hour, SessionMaxAge: 7 * 24 * time.Hour, Cost: bcryptCost}
 }
 
 // Login checks a user name and password and opens a console session. It
 // returns the cookie value (shown only to the browser) and the principal.
 // Wrong names and wrong passwords get the same error and take the same time.
+//
+// The name and password are checked for shape first (CheckLogin): a name
+// no user can have is refused before the throttle or the store sees it.
 func (s *Service) Login(ctx context.Context, name, password, addr, userAgent string) (cookie string, p *Principal, err error) {
+	if err := CheckLogin(switchyard.LoginRequest{Username: name, Password: password}); err != nil {
+		return "", nil, err
+	}
 	u, err := s.checkCredentials(ctx, name, password, addr)
 	if err != nil {
 		return "", nil, err
 	}
 	now := s.Now()
 	cookie, id := newSecret(32)
-	ss := &switchyard.Session{ID: id, UserID: u.ID, CSRFToken: randomString(24), CreatedAt: now, ExpiresAt: now.Add(s.SessionTTL), LastSeenAt: now, RemoteAddr: addr, UserAgent: truncate(userAgent, 200)}
+	ss := &switchyard.Session{ID: id, UserID: u.ID, CSRFToken: randomString(24), CreatedAt: now, ExpiresAt: s.expiry(now, now), LastSeenAt: now,
+		RemoteAddr: switchyard.Truncate(switchyard.StorableText(addr), MaxUserAgent), UserAgent: switchyard.Truncate(switchyard.StorableText(userAgent), MaxUserAgent)}
 	if err := s.Store.CreateSession(ctx, ss); err != nil {
 		return "", nil, err
 	}
 	return cookie, &Principal{User: u, Via: "session", SessionID: id, CSRFToken: ss.CSRFToken}, nil
 }
 
+// MaxUserAgent bounds the user agent (and address) a session keeps.
+const MaxUserAgent = 200
+
+// ErrRepeatedRefusal is the cause of a throttled login after the first of
+// its throttle window: callers record the first refusal and leave the
+// repeats out of the audit log, so a guesser cannot flood it.
+var ErrRepeatedRefusal = errors.New("auth: login refused again within the throttle window")
+
+// CheckLogin checks the shape of a sign-in: a user name a user can have
+// (switchyard.ValidateName), a password of at most 72 bytes (no stored
+// password is longer), a token name of at most 100 characters without
+// control characters. Errors name the field; none repeats a long input.
+func CheckLogin(req switchyard.LoginRequest) error {
+	if err := switchyard.ValidateName("username", req.Username); err != nil {
+		return err
+	}
+	if len(req.Password) > maxPasswordBytes {
+		return switchyard.FieldErrorf("password", "password.long", "password must be at most %d bytes", maxPasswordBytes)
+	}
+	return checkTokenName("tokenName", req.TokenName)
+}
+
+// expiry is when a session created at created and seen at now expires:
+// SessionTTL after now, but never past SessionMaxAge after created.
+func (s *Service) expiry(created, now time.Time) time.Time {
+	idle := now.Add(s.SessionTTL)
+	if s.SessionMaxAge > 0 {
+		if end := created.Add(s.SessionMaxAge); end.Before(idle) {
+			return end
+		}
+	}
+	return idle
+}
+
 // checkCredentials returns the user if name and password match and the
 // account is enabled, recording failures in the throttle.
 func (s *Service) checkCredentials(ctx context.Context, name, password, addr string) (*switchyard.User, error) {
 	now := s.Now()
-	if wait := s.Throttle.Allow(name, addr, now); wait > 0 {
+	if wait, first := s.Throttle.Allow(name, addr, now); wait > 0 {
 		secs := strconv.Itoa(int(wait.Seconds()) + 1)
-		return nil, switchyard.Errorf(switchyard.CodeTooManyRequests, "too many failed logins; try again in %s seconds", secs).
+		err := switchyard.Errorf(switchyard.CodeTooManyRequests, "too many failed logins; try again in %s seconds", secs).
 			WithReason("login.throttled", map[string]string{"seconds": secs})
+		if !first {
+			err = err.WithCause(ErrRepeatedRefusal)
+		}
+		return nil, err
 	}
 	u, err := s.Store.FindUserByName(ctx, name)
 	if err != nil && !switchyard.IsCode(err, switchyard.CodeNotFound) {
 		return nil, err
 	}
 	if u == nil {
-		checkHash(string(dummyHash), password)
+		checkHash(dummyHash, password)
 	}
 	if u == nil || !checkHash(u.PasswordHash, password) || u.Disabled {
 		s.Throttle.Fail(name, addr, now)
@@ -102,7 +153,7 @@ func (s *Service) checkCredentials(ctx context.Context, name, password, addr str
 func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (*Principal, error) {
 	now := s.Now()
 	ss, err := s.Store.FindSession(ctx, hashSecret(cookie))
-	if switchyard.IsCode(err, switchyard.CodeNotFound) || (err == nil && !now.Before(ss.ExpiresAt)) {
+	if switchyard.IsCode(err, switchyard.CodeNotFound) || (err == nil && s.ended(ss, now)) {
 		return nil, errSessionExpired()
 	} else if err != nil {
 		return nil, err
@@ -112,11 +163,18 @@ func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (*Princip
 		return nil, err
 	}
 	if s.touched.due(ss.ID, now) {
-		if err := s.Store.TouchSession(ctx, ss.ID, now, now.Add(s.SessionTTL)); err != nil {
+		if err := s.Store.TouchSession(ctx, ss.ID, now, s.expiry(ss.CreatedAt, now)); err != nil {
 			s.Logger.WarnContext(ctx, "touch session", "err", err)
 		}
 	}
 	return &Principal{User: u, Via: "session", SessionID: ss.ID, CSRFToken: ss.CSRFToken}, nil
+}
+
+// ended reports whether ss is over at now: idle past its expiry, or older
+// than SessionMaxAge however active (sessions stored before the max age
+// existed carry an uncapped expiry, hence both checks).
+func (s *Service) ended(ss *switchyard.Session, now time.Time) bool {
+	return !now.Before(ss.ExpiresAt) || (s.SessionMaxAge > 0 && !now.Before(ss.CreatedAt.Add(s.SessionMaxAge)))
 }
 
 func errSessionExpired() error {
@@ -126,7 +184,11 @@ func errSessionExpired() error {
 // TokenPrincipal returns the principal of an API token secret.
 func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal, error) {
 	now := s.Now()
-	t, err := s.Store.FindTokenByHash(ctx, hashSecret(secret))
+	hash := hashSecret(secret)
+	if p, ok := s.tokens.get(hash, now); ok {
+		return p, nil
+	}
+	t, err := s.Store.FindTokenByHash(ctx, hash)
 	if switchyard.IsCode(err, switchyard.CodeNotFound) || (err == nil && !t.Active(now)) {
 		return nil, switchyard.Errorf(switchyard.CodeUnauthenticated, "the API token is invalid, expired or revoked").WithReason("token.invalid", nil)
 	} else if err != nil {
@@ -141,6 +203,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal
 			s.Logger.WarnContext(ctx, "touch token", "err", err)
 		}
 	}
+	s.tokens.put(hash, t, u, now)
 	return &Principal{User: u, Via: "token", TokenID: t.ID}, nil
 }
 
@@ -177,11 +240,4 @@ func randomString(n int) string {
 func hashSecret(secret string) string {
 	h := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(h[:])
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

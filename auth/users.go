@@ -27,10 +27,17 @@ func (s *Service) CreateUser(ctx context.Context, nu switchyard.NewUser) (*switc
 	return u, nil
 }
 
-// UpdateUser applies upd to the user called name on behalf of actor. It
-// refuses changes that would leave no enabled admin, and an admin demoting,
-// disabling or deleting themselves.
-func (s *Service) UpdateUser(ctx context.Context, actor *switchyard.User, name string, upd switchyard.UserUpdate) (*switchyard.User, error) {
+// UpdateUser applies upd to the user called name on behalf of actor (nil:
+// the system). It refuses changes that would leave no enabled admin, and an
+// admin demoting, disabling or deleting themselves. A password reset ends
+// every session of the user (but the actor's own, when they reset their own
+// password); RevokeTokens revokes the user's tokens (but the one the actor
+// calls with).
+func (s *Service) UpdateUser(ctx context.Context, ap *Principal, name string, upd switchyard.UserUpdate) (*switchyard.User, error) {
+	var actor *switchyard.User
+	if ap != nil {
+		actor = ap.User
+	}
 	u, err := s.Store.FindUserByName(ctx, name)
 	if err != nil {
 		return nil, err
@@ -66,10 +73,39 @@ func (s *Service) UpdateUser(ctx context.Context, actor *switchyard.User, name s
 			return nil, err
 		}
 	}
+	defer s.Forget() // the role or the disabled flag may change
 	if err := s.Store.UpdateUser(ctx, u); err != nil {
 		return nil, err
 	}
+	if _, err := s.endCredentials(ctx, u.ID, ap, upd.Password != nil, upd.RevokeTokens); err != nil {
+		return nil, err
+	}
 	return u, nil
+}
+
+// endCredentials ends the sessions (when sessions) and revokes the tokens
+// (when tokens) of the user with userID, keeping the session or token p
+// calls with if it is theirs: the browser that changed a password stays
+// signed in.
+func (s *Service) endCredentials(ctx context.Context, userID string, p *Principal, sessions, tokens bool) (Ended, error) {
+	defer s.Forget()
+	var keepSession, keepToken string
+	if p != nil && p.User != nil && p.User.ID == userID {
+		keepSession, keepToken = p.SessionID, p.TokenID
+	}
+	var out Ended
+	var err error
+	if sessions {
+		if out.Sessions, err = s.Store.DeleteUserSessions(ctx, userID, keepSession); err != nil {
+			return out, err
+		}
+	}
+	if tokens {
+		if out.Tokens, err = s.Store.RevokeUserTokens(ctx, userID, s.Now(), keepToken); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // DeleteUser removes the user called name on behalf of actor.
@@ -86,6 +122,7 @@ func (s *Service) DeleteUser(ctx context.Context, actor *switchyard.User, name s
 			return err
 		}
 	}
+	defer s.Forget()
 	return s.Store.DeleteUser(ctx, u.ID, revision)
 }
 
@@ -103,19 +140,31 @@ func (s *Service) keepAnAdmin(ctx context.Context, id string) error {
 	return switchyard.Errorf(switchyard.CodeConflict, "this is the last enabled admin; make another admin first").WithReason("user.last_admin", nil)
 }
 
-// ChangePassword changes user's own password after checking the current one.
-func (s *Service) ChangePassword(ctx context.Context, user *switchyard.User, pc switchyard.PasswordChange) error {
-	u, err := s.Store.FindUser(ctx, user.ID)
+// ChangePassword changes the caller's own password after checking the
+// current one, and ends their other sessions — the one making the change
+// stays — and, with pc.RevokeTokens, revokes their tokens but the one
+// making the change. It returns what it ended.
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, pc switchyard.PasswordChange) (Ended, error) {
+	u, err := s.Store.FindUser(ctx, p.User.ID)
 	if err != nil {
-		return err
+		return Ended{}, err
 	}
 	if !checkHash(u.PasswordHash, pc.Current) {
-		return switchyard.FieldErrorf("current", "password.wrong", "the current password is wrong")
+		return Ended{}, switchyard.FieldErrorf("current", "password.wrong", "the current password is wrong")
 	}
 	if u.PasswordHash, err = HashPassword("new", pc.New, s.Cost); err != nil {
-		return err
+		return Ended{}, err
 	}
-	return s.Store.UpdateUser(ctx, u)
+	defer s.Forget() // the role or the disabled flag may change
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return Ended{}, err
+	}
+	return s.endCredentials(ctx, u.ID, p, true, pc.RevokeTokens)
+}
+
+// Ended counts what a password change or reset ended.
+type Ended struct {
+	Sessions, Tokens int
 }
 
 // Bootstrap creates the first admin when the store has no users. With an

@@ -42,6 +42,12 @@ type errorBody struct {
 		Reason    string            `json:"reason"`
 		Params    map[string]string `json:"params"`
 		RequestID string            `json:"requestId"`
+		Details   []struct {
+			Field   string            `json:"field"`
+			Message string            `json:"message"`
+			Reason  string            `json:"reason"`
+			Params  map[string]string `json:"params"`
+		} `json:"details"`
 	} `json:"error"`
 }
 
@@ -121,7 +127,11 @@ func decodeError(status int, b []byte) error {
 		return switchyard.Errorf(switchyard.CodeInternal, "server answered %d: %s", status, strings.TrimSpace(string(b)))
 	}
 	e := eb.Error
-	return &switchyard.Error{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason, Params: e.Params}
+	out := &switchyard.Error{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason, Params: e.Params}
+	for _, d := range e.Details {
+		out.Details = append(out.Details, &switchyard.Error{Code: e.Code, Field: d.Field, Message: d.Message, Reason: d.Reason, Params: d.Params})
+	}
+	return out
 }
 
 func q(kv ...string) string {

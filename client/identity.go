@@ -21,6 +21,12 @@ func (c *Client) Me(ctx context.Context) (*switchyard.LoginResponse, error) {
 	return &out, c.Do(ctx, "GET", "/api/auth/me", nil, &out)
 }
 
+// ChangePassword changes the caller's password; the server ends their other
+// sessions, and with pc.RevokeTokens their other tokens.
+func (c *Client) ChangePassword(ctx context.Context, pc switchyard.PasswordChange) error {
+	return c.Do(ctx, "PUT", "/api/auth/password", pc, nil)
+}
+
 // Users lists users (admin).
 func (c *Client) Users(ctx context.Context, group string) ([]*switchyard.User, error) {
 	var out []*switchyard.User

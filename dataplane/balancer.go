@@ -19,6 +19,8 @@ type Balancer struct {
 	// out of picks (it died; the registry will drop it within its TTL).
 	Cooldown time.Duration
 	Now      func() time.Time
+	// Rand draws weighted choices; nil is math/rand/v2's source.
+	Rand rule.Rand
 
 	rr      sync.Map // provider → *atomic.Uint64
 	ejected sync.Map // address → time.Time (until)
@@ -47,6 +49,9 @@ type Target struct {
 	Chosen     int
 	// Refused, if set, is told of an instance that refused a connection.
 	Refused func(in *rule.Instance)
+	// start is Chosen's place in Eligible, tries the moves made (Advance).
+	start, tries int
+	buf          []int // Eligible's backing array, kept across Release
 }
 
 // Instance returns the chosen instance.
@@ -59,16 +64,31 @@ func (b *Balancer) Pick(compiled *rule.Compiled, routes rule.Routes, provider st
 		return nil, switchyard.Errorf(switchyard.CodeUnavailable, "no instance of %s is registered", provider).WithReason("instance.none", map[string]string{"service": provider})
 	}
 	candidates = b.alive(candidates)
-	buf := make([]int, len(candidates))
-	sel, err := rule.Select(&rule.Hop{Rule: compiled, Routes: routes, Self: b.Self, Provider: provider, Options: b.Options, RoundRobin: b.counter(provider)}, candidates, buf)
+	t := targets.Get().(*Target)
+	if cap(t.buf) < len(candidates) {
+		t.buf = make([]int, len(candidates))
+	}
+	sel, err := rule.Select(&rule.Hop{Rule: compiled, Routes: routes, Self: b.Self, Provider: provider, Options: b.Options, RoundRobin: b.counter(provider), Rand: b.Rand}, candidates, t.buf[:len(candidates)])
 	if err != nil || sel.Index < 0 {
+		t.Release()
 		msg := "no instance of %s passes the route filters"
 		if err != nil {
 			msg += ": " + err.Error()
 		}
 		return nil, switchyard.Errorf(switchyard.CodeUnavailable, msg, provider).WithReason("instance.filtered", map[string]string{"service": provider})
 	}
-	return &Target{Provider: provider, Candidates: candidates, Eligible: sel.Eligible, Chosen: sel.Index, Refused: b.eject}, nil
+	*t = Target{Provider: provider, Candidates: candidates, Eligible: sel.Eligible, Chosen: sel.Index, Refused: b.eject, buf: t.buf}
+	return t, nil
+}
+
+// targets recycles the Targets of picks whose request ended (Release).
+var targets = sync.Pool{New: func() any { return new(Target) }}
+
+// Release returns t for a later pick; t must not be used after. Optional:
+// a Target not released is garbage like any other.
+func (t *Target) Release() {
+	*t = Target{buf: t.buf}
+	targets.Put(t)
 }
 
 // eject leaves in out of picks for the cooldown.

@@ -16,11 +16,15 @@ import (
 )
 
 // Instances caches the live instances of the services a process calls,
-// each kept current by a registry watch started on first use.
+// each kept current by a registry watch started on first use. The watches
+// belong to the cache: Close ends them.
 type Instances struct {
 	reg    switchyard.Registry
-	ctx    context.Context
 	logger *slog.Logger
+	// closed is closed by Close; watches counts the running watch
+	// goroutines, for Close to wait on.
+	closed  chan struct{}
+	watches sync.WaitGroup
 	// Wait bounds how long the first lookup of a service waits for the
 	// registry's answer.
 	Wait time.Duration
@@ -35,14 +39,32 @@ type Instances struct {
 type serviceInstances struct {
 	list  atomic.Pointer[[]rule.Instance]
 	ready chan struct{}
+	stop  context.CancelFunc // ends the service's watch
 }
 
-// NewInstances returns an empty cache; watches live until ctx ends.
-func NewInstances(ctx context.Context, reg switchyard.Registry, logger *slog.Logger) *Instances {
+// NewInstances returns an empty cache of the instances in reg; Close ends
+// the watches it starts.
+func NewInstances(reg switchyard.Registry, logger *slog.Logger) *Instances {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Instances{reg: reg, ctx: ctx, logger: logger, Wait: 3 * time.Second, services: map[string]*serviceInstances{}}
+	return &Instances{reg: reg, logger: logger, closed: make(chan struct{}), Wait: 3 * time.Second, services: map[string]*serviceInstances{}}
+}
+
+// Close ends every watch and waits for them to stop. Lookups after Close
+// answer what the cache knew and start no watch. It is idempotent.
+func (c *Instances) Close() {
+	c.mu.Lock()
+	select {
+	case <-c.closed:
+	default:
+		close(c.closed)
+		for _, s := range c.services {
+			s.stop()
+		}
+	}
+	c.mu.Unlock()
+	c.watches.Wait()
 }
 
 // Get returns the live instances of service (nil while unknown). The slice is
@@ -51,12 +73,20 @@ func (c *Instances) Get(service string) []rule.Instance {
 	c.mu.Lock()
 	s := c.services[service]
 	if s == nil {
-		s = &serviceInstances{ready: make(chan struct{})}
+		select {
+		case <-c.closed:
+			c.mu.Unlock()
+			return nil // closed: no new watch
+		default:
+		}
+		ctx, stop := context.WithCancel(context.Background())
+		s = &serviceInstances{ready: make(chan struct{}), stop: stop}
 		if cached, ok := c.loadCache(service); ok {
 			s.list.Store(&cached)
 		}
 		c.services[service] = s
-		go c.watch(service, s)
+		c.watches.Add(1)
+		go c.watch(ctx, service, s)
 	}
 	c.mu.Unlock()
 	if l := s.list.Load(); l != nil {
@@ -65,7 +95,7 @@ func (c *Instances) Get(service string) []rule.Instance {
 	select {
 	case <-s.ready:
 	case <-time.After(c.Wait):
-	case <-c.ctx.Done():
+	case <-c.closed:
 	}
 	if l := s.list.Load(); l != nil {
 		return *l
@@ -80,17 +110,21 @@ func (c *Instances) Preload(services ...string) {
 	}
 }
 
-func (c *Instances) watch(service string, s *serviceInstances) {
-	ch, err := c.reg.Watch(c.ctx, service)
+// watch keeps s current until ctx ends (Close).
+func (c *Instances) watch(ctx context.Context, service string, s *serviceInstances) {
+	defer c.watches.Done()
+	ch, err := c.reg.Watch(ctx, service)
 	if err != nil {
-		c.logger.Error("watch instances", "service", service, "err", err)
+		if ctx.Err() == nil {
+			c.logger.Error("watch instances", "service", service, "err", err)
+		}
 		return
 	}
 	first := true
 	for e := range ch {
 		list := make([]rule.Instance, 0, len(e.Instances))
 		for _, in := range e.Instances {
-			list = append(list, ToRule(in))
+			list = append(list, rule.InstanceOf(in))
 		}
 		s.list.Store(&list)
 		c.storeCache(service, list)
@@ -99,12 +133,6 @@ func (c *Instances) watch(service string, s *serviceInstances) {
 			first = false
 		}
 	}
-}
-
-// ToRule converts a registry instance to what the rule package filters.
-func ToRule(in *switchyard.Instance) rule.Instance {
-	return rule.Instance{Service: in.Service, Version: in.Version, Region: in.Region, Env: in.Env, Zone: in.Zone, Group: in.Group,
-		Host: in.Host, Port: in.Port, ID: in.ID, Type: in.Type, Active: in.Metadata["active"] == "true", StartTime: in.StartTime, Metadata: in.Metadata}
 }
 
 func (c *Instances) cachePath(service string) string {

@@ -3,7 +3,6 @@ package dataplane
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -184,24 +183,24 @@ func (r *Rules) apply(e *switchyard.ConfigEntry, source string) error {
 	if source != "cache" {
 		r.cache.store(e)
 	}
-	r.logger.Info("rule applied", "key", e.Key.String(), "version", e.Version, "source", source)
+	if e.Version == 0 && !e.Deleted {
+		// Nothing was ever written at the key: no rule to speak of.
+		r.logger.Debug("no rule at key", "key", e.Key.String(), "source", source)
+	} else {
+		r.logger.Info("rule applied", "key", e.Key.String(), "version", e.Version, "source", source)
+	}
 	if r.OnChange != nil {
 		r.OnChange()
 	}
 	return nil
 }
 
-// parseEntry reads a config entry: blank or deleted means no rule.
+// parseEntry reads a config entry: deleted means no rule, else rule.Load
+// (blank is no rule; parsed within the budgets, validated), the function
+// the control plane's publish path checks with too.
 func parseEntry(e *switchyard.ConfigEntry) (*rule.Rule, error) {
-	if e.Deleted || strings.TrimSpace(e.Content) == "" {
+	if e.Deleted {
 		return nil, nil
 	}
-	r, err := rule.Parse([]byte(e.Content))
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Validate(r).Err(); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return rule.Load([]byte(e.Content))
 }

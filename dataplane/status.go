@@ -2,6 +2,10 @@ package dataplane
 
 import "net/http"
 
+// StatusClientClosed is the status of a request whose client went away
+// before the answer (nginx's 499): recorded in the metrics, read by no one.
+const StatusClientClosed = 499
+
 // StatusWriter remembers the status of a response for the metrics; it
 // passes Flush through for streaming responses.
 type StatusWriter struct {

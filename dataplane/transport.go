@@ -63,10 +63,8 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.Body != http.NoBody {
 		body = &trackedBody{rc: req.Body}
 	}
-	tried := map[int]bool{}
 	for attempt := 0; ; attempt++ {
 		in := tg.Instance()
-		tried[tg.Chosen] = true
 		// Only the URL changes per attempt: a shallow copy with its own URL
 		// (headers shared, never modified here) spares a header clone.
 		r := *req
@@ -87,7 +85,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			tg.Refused(in)
 		}
 		retryable := refused(err) || (resp == nil && body == nil && idempotent(req.Method) && req.Context().Err() == nil)
-		if err == nil || !retryable || (body != nil && body.started()) || attempt+1 >= max(t.Attempts, 1) || !tg.next(tried) {
+		if err == nil || !retryable || (body != nil && body.started()) || attempt+1 >= max(t.Attempts, 1) || !tg.Advance() {
 			if body != nil && err != nil {
 				body.closeNow()
 			}
@@ -96,20 +94,27 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// next moves Chosen to the next allowed instance not tried yet.
-func (t *Target) next(tried map[int]bool) bool {
-	for i, idx := range t.Eligible {
-		if idx == t.Chosen {
-			for j := 1; j <= len(t.Eligible); j++ {
-				cand := t.Eligible[(i+j)%len(t.Eligible)]
-				if !tried[cand] {
-					t.Chosen = cand
-					return true
-				}
+// Advance moves Chosen to the next allowed instance not tried yet, in the
+// order of Eligible from the first choice; false when every one was tried.
+func (t *Target) Advance() bool {
+	n := len(t.Eligible)
+	if n == 0 {
+		return false
+	}
+	if t.tries == 0 {
+		t.start = 0
+		for i, idx := range t.Eligible {
+			if idx == t.Chosen {
+				t.start = i
 			}
 		}
 	}
-	return false
+	t.tries++
+	if t.tries >= n {
+		return false
+	}
+	t.Chosen = t.Eligible[(t.start+t.tries)%n]
+	return true
 }
 
 func idempotent(method string) bool {

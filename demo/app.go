@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/switchyard-io/switchyard/dataplane"
+	"github.com/switchyard-io/switchyard/internal/localcall"
 	"github.com/switchyard-io/switchyard/sdk"
 )
 
@@ -28,11 +29,7 @@ type App struct {
 	svc   *sdk.Service
 	next  string // the service it calls, "" for the last one
 	fault atomic.Pointer[Fault]
-	admin bool
 }
-
-// WithAdminEndpoints serves Nepxion's instance admin endpoints too.
-func (a *App) WithAdminEndpoints() *App { a.admin = true; return a }
 
 // NewApp returns the app of svc calling next.
 func NewApp(svc *sdk.Service, next string, f Fault) *App {
@@ -49,11 +46,6 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /demo/fault", a.getFault)
 	mux.HandleFunc("PUT /demo/fault", a.putFault)
 	mux.HandleFunc("GET /healthz", a.health)
-	if a.admin {
-		for _, p := range dataplane.AdminPaths {
-			mux.Handle(p, dataplane.AdminHandler(a.svc.Rules))
-		}
-	}
 	return a.svc.Middleware(mux)
 }
 
@@ -90,7 +82,13 @@ func (a *App) getFault(w http.ResponseWriter, _ *http.Request) {
 	_ = json.NewEncoder(w).Encode(a.fault.Load())
 }
 
+// putFault takes no credentials (a demo knob), so it refuses what web
+// pages send (a DNS-rebinding page could otherwise reach it).
 func (a *App) putFault(w http.ResponseWriter, r *http.Request) {
+	if err := localcall.Check(r); err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
 	var f Fault
 	dec := json.NewDecoder(io.LimitReader(r.Body, 4096))
 	dec.DisallowUnknownFields()

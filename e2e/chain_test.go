@@ -41,7 +41,13 @@ func addr(port, offset int) string { return fmt.Sprintf("127.0.0.1:%d", port+off
 // startDemo runs `switchyard demo` with every port moved by offset.
 func startDemo(t *testing.T, offset int) *topo {
 	t.Helper()
-	p := start(t, nil, "demo", "--no-traffic", "--data-dir", t.TempDir(), "--listen", addr(8080, offset), "--port-offset", fmt.Sprint(offset))
+	return startDemoEnv(t, offset, nil)
+}
+
+// startDemoEnv is startDemo with extra environment for the server.
+func startDemoEnv(t *testing.T, offset int, env []string) *topo {
+	t.Helper()
+	p := start(t, env, "demo", "--no-traffic", "--data-dir", t.TempDir(), "--listen", addr(8080, offset), "--port-offset", fmt.Sprint(offset))
 	cpURL := p.waitLine(`^console: (http://127\.0\.0\.1:\d+)/$`, 30*time.Second)[1]
 	p.waitLine(`^demo: press Ctrl-C to stop$`, 60*time.Second)
 	tp := &topo{t: t, cpURL: cpURL, console: "http://" + addr(6001, offset), gateway: "http://" + addr(5001, offset), http: &http.Client{Timeout: 10 * time.Second}}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/client"
 	"github.com/switchyard-io/switchyard/demo"
+
+	_ "modernc.org/sqlite" // writeBehindTheControlPlane
 )
 
 // cluster runs the control plane and each data-plane process separately, so
@@ -159,9 +162,12 @@ func (c *cluster) startGatewayWithoutControlPlane() {
 	}
 }
 
-// TestInvalidRuleIsRefused: a rule that does not parse or validate is
-// refused by the gateway, which keeps routing by the previous rule and
-// says why in /healthz.
+// TestInvalidRuleIsRefused: a rule the data plane cannot apply is refused
+// twice over. The control plane's publish path compiles it with the data
+// plane's compiler and stores nothing; and when such a rule reaches the
+// config center behind switchyard's back (written straight into its store,
+// as someone could edit an external config center), the gateway refuses it,
+// keeps routing on the last good rule and reports itself degraded.
 func TestInvalidRuleIsRefused(t *testing.T) {
 	c := startCluster(t, 32000)
 	c.put(gwID, vectorText(t, "discovery-strategy-version-1.xml"))
@@ -170,7 +176,16 @@ func TestInvalidRuleIsRefused(t *testing.T) {
 		`<rule><strategy-release><conditions type="blue-green"><condition id="c" expression="T(java.lang.Runtime).getRuntime()" version-id="r"/></conditions><routes><route id="r" type="version">1.1</route></routes></strategy-release></rule>`,
 		"<rule><strategy><version>1.1",
 	} {
-		c.put(gwID, bad)
+		before := c.version(gwID)
+		err := c.admin.Do(ctx(t), "PUT", "/api/config/"+group+"/"+gwID, map[string]any{"content": bad, "format": "xml"}, nil)
+		if e := switchyard.AsError(err); e == nil || e.Code != switchyard.CodeInvalid || e.Field != "content" || !strings.Contains(e.Message, "refused by the data plane") {
+			t.Fatalf("the control plane accepted a rule the data plane refuses: %v", err)
+		}
+		if v := c.version(gwID); v != before {
+			t.Fatalf("a refused rule was stored: version %d → %d", before, v)
+		}
+		writeBehindTheControlPlane(t, filepath.Join(c.dataDir, "switchyard.db"), gwID, bad)
+		c.waitApplied(gwID)
 		h := healthOf(t, c.http, c.gateway)
 		if h.Status != "degraded" || !strings.Contains(h.Reason, "refused") || h.Rule.OK {
 			t.Fatalf("health after an invalid rule: %+v", h)
@@ -185,6 +200,47 @@ func TestInvalidRuleIsRefused(t *testing.T) {
 	c.put(gwID, vectorText(t, "discovery-strategy-version-2.xml"))
 	if h := healthOf(t, c.http, c.gateway); h.Status != "ok" || !h.Rule.OK {
 		t.Fatalf("a good rule must clear the degraded state: %+v", h)
+	}
+}
+
+// version is the config version at (group, dataID).
+func (c *cluster) version(dataID string) int64 {
+	var e switchyard.ConfigEntry
+	if err := c.admin.Do(ctx(c.t), "GET", "/api/config/"+group+"/"+dataID, nil, &e); err != nil {
+		c.t.Fatal(err)
+	}
+	return e.Version
+}
+
+// writeBehindTheControlPlane appends a config version straight into the
+// control plane's SQLite store, bypassing its API, as a person editing an
+// external config center by hand would; the control plane's change feed
+// delivers it to the watchers.
+func writeBehindTheControlPlane(t *testing.T, dbPath, dataID, content string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", dbPath+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var seq, version int64
+	if err := tx.QueryRowContext(ctx(t), `UPDATE config_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq`).Scan(&seq); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRowContext(ctx(t), `SELECT COALESCE(MAX(version), 0) FROM config_versions WHERE group_name = $1 AND data_id = $2`, group, dataID).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx(t), `INSERT INTO config_versions (group_name, data_id, version, seq, content, format, deleted, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, 'xml', 0, $6, 'someone')`,
+		group, dataID, version+1, seq, content, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
 	}
 }
 

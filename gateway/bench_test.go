@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -60,17 +61,16 @@ func backend(b *testing.B) *httptest.Server {
 
 // benchGateway runs a gateway in front of up with benchRule applied.
 func benchGateway(b *testing.B, up *httptest.Server) string {
+	return benchGatewayAt(b, up.URL) + "/svc/hello"
+}
+
+// benchGatewayAt runs a gateway in front of the backend at url with
+// benchRule applied and returns its URL.
+func benchGatewayAt(b *testing.B, url string) string {
 	env := apitest.Start(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
-	host, port, _ := net.SplitHostPort(strings.TrimPrefix(up.URL, "http://"))
-	var p int
-	for _, c := range port {
-		p = p*10 + int(c-'0')
-	}
-	if _, err := env.Registry.Register(ctx, &switchyard.Instance{Service: "svc", Group: "g", Version: "1.0", Host: host, Port: p}); err != nil {
-		b.Fatal(err)
-	}
+	registerAt(b, env.Registry, switchyard.Instance{Service: "svc", Group: "g", Version: "1.0"}, url)
 	if _, err := env.Config.Put(ctx, switchyard.ConfigKey{Group: "g", DataID: "gw"}, benchRule, "xml", "bench", -1); err != nil {
 		b.Fatal(err)
 	}
@@ -80,12 +80,22 @@ func benchGateway(b *testing.B, up *httptest.Server) string {
 	if st := rules.Status(); st.Partial.Version != 1 {
 		b.Fatalf("rule not applied: %+v", st)
 	}
-	instances := dataplane.NewInstances(ctx, env.Registry, quiet)
+	instances := dataplane.NewInstances(env.Registry, quiet)
+	b.Cleanup(instances.Close)
 	gw := gateway.New(gateway.Config{Routes: []gateway.Route{{Prefix: "/svc/", Service: "svc", StripPrefix: true}}, Switches: rule.DefaultGatewaySwitches()},
 		func() switchyard.Instance { return self }, rules, instances, dataplane.NewMetrics("gw", "1.0"), quiet)
-	ts := httptest.NewServer(gw)
-	b.Cleanup(ts.Close)
-	return ts.URL + "/svc/hello"
+	return serve(b, gw)
+}
+
+// registerAt registers in at the address of the test server url.
+func registerAt(tb testing.TB, reg switchyard.Registry, in switchyard.Instance, url string) {
+	tb.Helper()
+	host, port, _ := net.SplitHostPort(strings.TrimPrefix(url, "http://"))
+	in.Host = host
+	in.Port, _ = strconv.Atoi(port)
+	if _, err := reg.Register(context.Background(), &in); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // load runs b.N GETs of url from parallel clients and reports the latency

@@ -2,22 +2,22 @@
 // entry decision of the rule (blue-green conditions, the one gray draw per
 // request), the n-d-* headers stamped for every hop behind it, and the
 // choice of the first service's instance — Nepxion's gateway route filter
-// and load balancer, in Go, on net/http.
+// and load balancer, in Go, on the lean HTTP/1.1 engine of dataplane/h1.
 package gateway
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
-	"math/rand/v2"
+	"net"
 	"net/http"
-	"net/http/httputil"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/dataplane"
+	"github.com/switchyard-io/switchyard/dataplane/h1"
 	"github.com/switchyard-io/switchyard/rule"
 )
 
@@ -38,44 +38,47 @@ type Config struct {
 	// cannot pick routes themselves.
 	StripIncoming bool
 	Options       rule.Options
-	// AdminEndpoints serves Nepxion's instance admin endpoints
-	// (/config/update-async …), which take no credentials.
-	AdminEndpoints bool
+	// ReadHeaderTimeout, IdleTimeout and ResponseHeaderTimeout are the
+	// server's (h1.Server; zero: its defaults of 10 s, 2 min and 30 s).
+	ReadHeaderTimeout, IdleTimeout, ResponseHeaderTimeout time.Duration
 }
 
-// Gateway is the entry proxy; it implements http.Handler.
+// Gateway is the entry proxy. Serve runs it on a listener.
 type Gateway struct {
-	cfg       Config
-	self      func() switchyard.Instance
-	rules     *dataplane.Rules
-	instances *dataplane.Instances
-	balancer  *dataplane.Balancer
-	metrics   *dataplane.Metrics
-	proxy     *httputil.ReverseProxy
-	logger    *slog.Logger
-	routes    []Route // longest prefix first
+	cfg     Config
+	self    func() switchyard.Instance
+	rules   *dataplane.Rules
+	router  *dataplane.Router
+	metrics *dataplane.Metrics
+	logger  *slog.Logger
+	routes  []Route // longest prefix first
+	server  *h1.Server
 }
 
 // New returns a gateway. self reports the gateway's own instance (its ID is
-// known once registered).
+// known once registered; routing reads the rest, once, here).
 func New(cfg Config, self func() switchyard.Instance, rules *dataplane.Rules, instances *dataplane.Instances, metrics *dataplane.Metrics, logger *slog.Logger) *Gateway {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	in := self()
-	ri := dataplane.ToRule(&in)
-	g := &Gateway{cfg: cfg, self: self, rules: rules, instances: instances, metrics: metrics, logger: logger,
-		balancer: dataplane.NewBalancer(&ri, cfg.Options)}
+	router := dataplane.NewRouter(dataplane.RouterConfig{Self: self(), Options: cfg.Options, Entry: true, Gateway: cfg.Switches}, rules, instances)
+	g := &Gateway{cfg: cfg, self: self, rules: rules, router: router, metrics: metrics, logger: logger}
 	g.routes = append(g.routes, cfg.Routes...)
 	sort.SliceStable(g.routes, func(i, j int) bool { return len(g.routes[i].Prefix) > len(g.routes[j].Prefix) })
-	g.proxy = &httputil.ReverseProxy{
-		Rewrite:      g.rewrite,
-		Transport:    &dataplane.RetryTransport{Base: dataplane.NewTransport(), Metrics: metrics, Attempts: 3},
-		BufferPool:   bufferPool{},
-		ErrorHandler: g.proxyError,
-	}
+	g.server = &h1.Server{Handler: g, Logger: logger,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout, IdleTimeout: cfg.IdleTimeout, ResponseHeaderTimeout: cfg.ResponseHeaderTimeout}
 	return g
 }
+
+// Serve answers the connections of ln until Shutdown or Close; then it
+// returns h1.ErrServerClosed.
+func (g *Gateway) Serve(ln net.Listener) error { return g.server.Serve(ln) }
+
+// Shutdown stops accepting and waits for the requests in flight until ctx ends.
+func (g *Gateway) Shutdown(ctx context.Context) error { return g.server.Shutdown(ctx) }
+
+// Close closes every connection now.
+func (g *Gateway) Close() error { return g.server.Close() }
 
 // Services returns the services the routes lead to, to preload them.
 func (g *Gateway) Services() []string {
@@ -86,63 +89,62 @@ func (g *Gateway) Services() []string {
 	return out
 }
 
-type forwardKey struct{}
-
-// forward is what ServeHTTP decided for the proxy's Rewrite.
-type forward struct {
-	path string
-}
-
-// ServeHTTP routes one request.
-func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
+// ServeH1 routes one request.
+func (g *Gateway) ServeH1(x *h1.Exchange) {
+	switch x.Req.Path {
 	case "/metrics":
-		g.metrics.Handler().ServeHTTP(w, r)
+		x.ServeHTTP(g.metrics.Handler())
 		return
 	case "/healthz":
-		g.health(w)
-		return
-	}
-	if g.cfg.AdminEndpoints && dataplane.IsAdminPath(r.URL.Path) {
-		dataplane.AdminHandler(g.rules).ServeHTTP(w, r)
+		x.ServeHTTP(http.HandlerFunc(g.health))
 		return
 	}
 	start := time.Now()
-	sw := dataplane.NewStatusWriter(w)
-	defer func() { g.metrics.Inbound(sw.Code(), time.Since(start)) }()
+	defer func() { g.metrics.Inbound(x.Status(), time.Since(start)) }()
 
-	rt := g.match(r.URL.Path)
+	rt := g.match(x.Req.Path)
 	if rt == nil {
-		http.Error(sw, "no route for "+r.URL.Path, http.StatusNotFound)
+		x.Error(http.StatusNotFound, "no route for "+x.Req.Path)
 		return
 	}
-	// The handler owns r: stamp its headers in place; ReverseProxy clones
-	// them once for the outgoing request.
-	out := r.Header
 	if g.cfg.StripIncoming {
-		stripND(out)
+		stripND(x)
 	}
-	compiled := g.rules.Compiled()
-	d := compiled.Decide(rule.HTTPRequest{R: r}, globalRand{})
-	self := g.self()
-	ri := dataplane.ToRule(&self)
-	rule.StampGateway(out, &d, compiled, &ri, g.cfg.Switches)
-	if strings.Contains(r.URL.Path, dataplane.InspectPath) {
-		out.Set(dataplane.InspectHeader, dataplane.PluginInfo("", &self))
-	}
-	routes := compiled.ContextRoutes(rule.HTTPHeader(out), &d, false)
-	target, err := g.balancer.Pick(compiled, routes, rt.Service, g.instances.Get(rt.Service))
+	_, target, err := g.router.Route(&dataplane.Hop{Provider: rt.Service, Request: request{x}, Out: x})
 	if err != nil {
-		http.Error(sw, err.Error(), http.StatusServiceUnavailable)
+		x.Error(http.StatusServiceUnavailable, err.Error())
 		return
 	}
-	path := r.URL.Path
-	if rt.StripPrefix {
-		path = "/" + strings.TrimPrefix(strings.TrimPrefix(path, strings.TrimSuffix(rt.Prefix, "/")), "/")
+	if strings.Contains(x.Req.Path, dataplane.InspectPath) {
+		self := g.self()
+		x.Set(dataplane.InspectHeader, dataplane.PluginInfo("", &self))
 	}
-	ctx := dataplane.WithTarget(r.Context(), target)
-	ctx = contextWith(ctx, &forward{path: path})
-	g.proxy.ServeHTTP(sw, r.WithContext(ctx))
+	up := upstreams.Get().(*upstream)
+	*up = upstream{target: target, metrics: g.metrics}
+	x.Forward(forwardPath(x.Req.Path, rt), up)
+	switch {
+	case x.Abandoned():
+		g.metrics.Abandoned()
+		g.logger.Debug("client went away", "upstream", up.describe(), "err", up.err)
+	case x.Status() >= http.StatusBadGateway && up.err != nil:
+		g.logger.Warn("proxy", "upstream", up.describe(), "err", up.err)
+	}
+	target.Release()
+	*up = upstream{}
+	upstreams.Put(up)
+}
+
+// forwardPath is the path sent upstream: the request's, without the
+// route's prefix when it strips it.
+func forwardPath(path string, rt *Route) string {
+	if !rt.StripPrefix {
+		return path
+	}
+	rest := strings.TrimPrefix(path, strings.TrimSuffix(rt.Prefix, "/"))
+	if strings.HasPrefix(rest, "/") {
+		return rest
+	}
+	return "/" + rest
 }
 
 // match returns the route with the longest prefix matching path.
@@ -156,32 +158,6 @@ func (g *Gateway) match(path string) *Route {
 	return nil
 }
 
-// rewrite prepares the outgoing request: the chosen instance (the transport
-// sets the address), the stripped path, X-Forwarded-* headers.
-func (g *Gateway) rewrite(pr *httputil.ProxyRequest) {
-	f := forwardOf(pr.In.Context())
-	pr.Out.URL.Scheme = "http"
-	pr.Out.URL.Host = pr.In.Host
-	if f != nil {
-		pr.Out.URL.Path, pr.Out.URL.RawPath = f.path, ""
-	}
-	pr.Out.Host = ""
-	pr.SetXForwarded()
-}
-
-func (g *Gateway) proxyError(w http.ResponseWriter, r *http.Request, err error) {
-	service := ""
-	if t := dataplane.TargetOf(r.Context()); t != nil {
-		service = t.Provider + " at " + t.Instance().Address()
-	}
-	g.logger.WarnContext(r.Context(), "proxy", "upstream", service, "err", err)
-	status := http.StatusBadGateway
-	if r.Context().Err() != nil {
-		status = 499 // the client went away
-	}
-	http.Error(w, "upstream "+service+": "+err.Error(), status)
-}
-
 // Health is the gateway's /healthz answer.
 type Health struct {
 	Status string               `json:"status" enum:"ok,degraded"`
@@ -191,7 +167,7 @@ type Health struct {
 	Routes []Route              `json:"routes"`
 }
 
-func (g *Gateway) health(w http.ResponseWriter) {
+func (g *Gateway) health(w http.ResponseWriter, _ *http.Request) {
 	h := Health{Status: "ok", Rule: g.rules.Status(), Self: g.self(), Routes: g.routes}
 	if !h.Rule.OK {
 		h.Status = "degraded"
@@ -205,24 +181,11 @@ func (g *Gateway) health(w http.ResponseWriter) {
 	_ = json.NewEncoder(w).Encode(h)
 }
 
-// stripND removes every n-d-* header.
-func stripND(h http.Header) {
-	for k := range h {
-		if len(k) > 4 && strings.EqualFold(k[:4], "n-d-") {
-			delete(h, k)
+// stripND removes every n-d-* header from the forwarded request.
+func stripND(x *h1.Exchange) {
+	for _, f := range x.Req.Fields {
+		if len(f.Name) > 4 && strings.EqualFold(f.Name[:4], "n-d-") {
+			x.Del(f.Name)
 		}
 	}
 }
-
-// globalRand draws from math/rand/v2's goroutine-safe source.
-type globalRand struct{}
-
-func (globalRand) IntN(n int) int { return rand.IntN(n) }
-
-// bufferPool reuses the proxy's copy buffers.
-type bufferPool struct{}
-
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
-func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
-func (bufferPool) Put(b []byte) { buffers.Put(&b) }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,12 +65,11 @@ func startChain(t *testing.T, sw rule.GatewaySwitches) *chain {
 	metrics := dataplane.NewMetrics(gwID, "1.0")
 	rules := dataplane.NewRules(env.Config, group, gwID, t.TempDir(), metrics, quiet)
 	rules.Start(ctx, 3*time.Second)
-	instances := dataplane.NewInstances(ctx, env.Registry, quiet)
+	instances := dataplane.NewInstances(env.Registry, quiet)
+	t.Cleanup(instances.Close)
 	gw := gateway.New(gateway.Config{Routes: []gateway.Route{{Prefix: "/" + svcA + "/", Service: svcA, StripPrefix: true}}, Switches: sw},
 		func() switchyard.Instance { return gwSelf }, rules, instances, metrics, quiet)
-	ts := httptest.NewServer(gw)
-	t.Cleanup(ts.Close)
-	return &chain{env: env, gwURL: ts.URL, rules: rules}
+	return &chain{env: env, gwURL: serve(t, gw), rules: rules}
 }
 
 func (c *chain) push(t *testing.T, dataID, text string) {

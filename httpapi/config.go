@@ -2,25 +2,32 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
-	"time"
+	"strconv"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/internal/watch"
+	"github.com/switchyard-io/switchyard/release"
 )
 
 // configRoutes are the built-in config center: rule text by (group, dataId).
 func (s *Server) configRoutes() []*Route {
+	// The long-polls of a key share one watch of the config center, so the
+	// fleet polling again after a publish costs no read per watcher.
+	watches := watch.NewShared(entryVersion, func(ctx context.Context, key switchyard.ConfigKey) (<-chan *switchyard.ConfigEntry, error) {
+		return s.Config.Watch(ctx, key)
+	})
 	return []*Route{
 		Op(Route{Method: "GET", Path: "/api/config/{group}/{dataId}", Access: SignedIn, Tag: "config",
 			Summary: "The current config of a key (version 0 when never written)"}, s.getConfig),
-		Op(Route{Method: "PUT", Path: "/api/config/{group}/{dataId}", Access: Operator, Action: "config.put", Tag: "config",
+		Op(Route{Method: "PUT", Path: "/api/config/{group}/{dataId}", Access: Operator, Action: "config.put", Tag: "config", Authorize: groupParam("group"),
 			Summary: "Write a config as its next version (operators of the group, admins)"}, s.putConfig),
-		Op(Route{Method: "DELETE", Path: "/api/config/{group}/{dataId}", Access: Operator, Action: "config.delete", Tag: "config",
+		Op(Route{Method: "DELETE", Path: "/api/config/{group}/{dataId}", Access: Operator, Action: "config.delete", Tag: "config", Authorize: groupParam("group"),
 			Summary: "Remove a config (recorded as a new, deleted version)"}, s.deleteConfig),
 		Op(Route{Method: "GET", Path: "/api/config/{group}/{dataId}/history", Access: SignedIn, Tag: "config",
 			Summary: "Every version of a config, newest first, with who and when"}, s.configHistory),
-		Raw(Route{Method: "GET", Path: "/api/config/{group}/{dataId}/watch", Access: SignedIn, Tag: "config", RawResponse: "application/json",
-			Summary: "Long-poll: answers with the config as soon as its version differs from version= (304 after timeout=)"}, s.watchConfig),
+		Raw(Route{Method: "GET", Path: "/api/config/{group}/{dataId}/watch", Access: SignedIn, Tag: "config", RawResponse: "application/json", Quiet: true,
+			Summary: "Long-poll: answers with the config as soon as its version differs from version= (304 after timeout=)"},
+			func(c *Call, in *watchConfigIn) error { return watchConfig(c, in, watches) }),
 	}
 }
 
@@ -33,14 +40,9 @@ func (in configKeyIn) key() switchyard.ConfigKey {
 	return switchyard.ConfigKey{Group: in.Group, DataID: in.DataID}
 }
 
-// mayWriteGroup refuses writes to a group the caller does not belong to.
-func mayWriteGroup(c *Call, group string) error {
-	if !c.User().MayOperate(group) {
-		return switchyard.Errorf(switchyard.CodeForbidden, "you are not a member of group %q; only its members and admins may change it", group).
-			WithReason("auth.group", map[string]string{"group": group})
-	}
-	return nil
-}
+// mayWriteGroup refuses writes to a group the caller does not belong to
+// (the release service's one authorizer).
+func mayWriteGroup(c *Call, group string) error { return release.Authorize(c.User(), group) }
 
 func (s *Server) getConfig(c *Call, in *configKeyIn) (*switchyard.ConfigEntry, error) {
 	return s.Config.Get(c.R.Context(), in.key())
@@ -59,27 +61,40 @@ type putConfigIn struct {
 }
 
 func (s *Server) putConfig(c *Call, in *putConfigIn) (*switchyard.ConfigEntry, error) {
-	c.Audit("config/"+in.key().String(), "")
-	if err := mayWriteGroup(c, in.Group); err != nil {
-		return nil, err
-	}
 	ifVersion := int64(-1)
 	if in.Body.IfVersion != nil {
 		ifVersion = *in.Body.IfVersion
 	}
-	e, err := s.Config.Put(c.R.Context(), in.key(), in.Body.Content, in.Body.Format, c.User().Name, ifVersion)
-	if err == nil {
-		c.Audit("config/"+in.key().String(), "version="+itoa(int(e.Version)))
-	}
-	return e, err
+	return s.publishConfig(c, release.Change{Key: in.key(), Action: "config.put", IfVersion: ifVersion,
+		Next: func(*switchyard.ConfigEntry) (*release.Text, error) {
+			return &release.Text{Content: in.Body.Content, Format: in.Body.Format}, nil
+		}})
 }
 
-func (s *Server) deleteConfig(c *Call, in *configKeyIn) (*switchyard.ConfigEntry, error) {
-	c.Audit("config/"+in.key().String(), "")
-	if err := mayWriteGroup(c, in.Group); err != nil {
+type deleteConfigIn struct {
+	configKeyIn
+	IfVersion *int64 `query:"ifVersion" doc:"remove only if the current version is this"`
+}
+
+func (s *Server) deleteConfig(c *Call, in *deleteConfigIn) (*switchyard.ConfigEntry, error) {
+	ifVersion := int64(-1)
+	if in.IfVersion != nil {
+		ifVersion = *in.IfVersion
+	}
+	return s.publishConfig(c, release.Change{Key: in.key(), Action: "config.delete", IfVersion: ifVersion,
+		Next: func(*switchyard.ConfigEntry) (*release.Text, error) { return &release.Text{Delete: true}, nil }})
+}
+
+// publishConfig runs a config write through the one publish path and
+// answers the entry written.
+func (s *Server) publishConfig(c *Call, ch release.Change) (*switchyard.ConfigEntry, error) {
+	c.Audit("config/"+ch.Key.String(), "")
+	p, err := s.Releases.Publish(c.R.Context(), c.User(), ch)
+	if err != nil {
 		return nil, err
 	}
-	return s.Config.Delete(c.R.Context(), in.key(), c.User().Name)
+	c.Audit("config/"+ch.Key.String(), "version="+strconv.FormatInt(p.Version, 10))
+	return p.Entry, nil
 }
 
 type historyIn struct {
@@ -98,35 +113,14 @@ type watchConfigIn struct {
 	Timeout string `query:"timeout" doc:"how long to wait, e.g. 30s (at most 60s)"`
 }
 
-func (s *Server) watchConfig(c *Call, in *watchConfigIn) error {
-	timeout, err := pollTimeout(in.Timeout)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(c.R.Context(), timeout)
-	defer cancel()
-	ch, err := s.Config.Watch(ctx, in.key())
-	if err != nil {
-		return err
-	}
-	for e := range ch {
-		if e.Version != in.Version {
-			writeJSON(c.W, http.StatusOK, e)
-			return nil
-		}
-	}
-	c.W.WriteHeader(http.StatusNotModified)
-	return nil
-}
+func entryVersion(e *switchyard.ConfigEntry) int64 { return e.Version }
 
-// pollTimeout parses a long-poll timeout: default 30s, at most 60s.
-func pollTimeout(raw string) (time.Duration, error) {
-	if raw == "" {
-		return 30 * time.Second, nil
+func watchConfig(c *Call, in *watchConfigIn, watches *watch.Shared[switchyard.ConfigKey, *switchyard.ConfigEntry]) error {
+	key := in.key()
+	if err := key.Validate(); err != nil {
+		return err
 	}
-	d, err := time.ParseDuration(raw)
-	if err != nil || d <= 0 || d > time.Minute {
-		return 0, switchyard.FieldErrorf("timeout", "param.invalid", "timeout %q must be a duration up to 60s", raw)
-	}
-	return d, nil
+	return watch.LongPoll[*switchyard.ConfigEntry]{Have: in.Version, Timeout: in.Timeout, Write: writeJSON, Version: entryVersion,
+		Watch: func(ctx context.Context) (<-chan *switchyard.ConfigEntry, error) { return watches.Subscribe(ctx, key) },
+	}.Serve(c.R.Context(), c.W)
 }

@@ -1,11 +1,15 @@
 package httpapi
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -17,6 +21,11 @@ import (
 
 // maxBody bounds request bodies.
 const maxBody = 1 << 20
+
+// bodyReadTimeout bounds the time a request body takes to arrive, counted
+// from the start of the request: a client trickling a body byte by byte
+// cannot hold a connection and a handler (see limitBodyRead).
+var bodyReadTimeout = 30 * time.Second
 
 // param is one parameter field of an In struct.
 type param struct {
@@ -30,6 +39,9 @@ type param struct {
 type plan struct {
 	params []param
 	body   int // field index of Body, -1 if none
+	// bodyOptional: the Body field is tagged body:"optional"; a request
+	// without a body leaves it zero.
+	bodyOptional bool
 }
 
 var plans sync.Map // reflect.Type → *plan
@@ -54,7 +66,7 @@ func (p *plan) collect(t reflect.Type, prefix []int) {
 		index := append(append([]int(nil), prefix...), i)
 		switch {
 		case f.Name == "Body" && len(prefix) == 0:
-			p.body = i
+			p.body, p.bodyOptional = i, f.Tag.Get("body") == "optional"
 		case f.Anonymous && f.Type.Kind() == reflect.Struct:
 			p.collect(f.Type, index)
 		case f.Tag.Get("path") != "":
@@ -97,19 +109,29 @@ func decode(r *http.Request, in any) error {
 			return switchyard.FieldErrorf(pa.name, "param.invalid", "%s parameter %s: %v", pa.in, pa.name, err)
 		}
 	}
-	if p.body < 0 {
+	if p.body < 0 || (p.bodyOptional && r.ContentLength == 0) {
 		return nil
 	}
 	return decodeBody(r, v.Field(p.body).Addr().Interface())
 }
 
 func decodeBody(r *http.Request, dst any) error {
-	body := http.MaxBytesReader(nil, r.Body, maxBody)
-	dec := json.NewDecoder(body)
+	if r.ContentLength == 0 {
+		return errBodyRequired()
+	}
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		return bodyError(err)
+	}
+	bodyRead(r)
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
+	err = dec.Decode(dst)
 	if errors.Is(err, io.EOF) {
-		return switchyard.Errorf(switchyard.CodeInvalid, "the request needs a JSON body").WithReason("body.required", nil)
+		return errBodyRequired()
 	}
 	if err != nil {
 		return bodyError(err)
@@ -117,7 +139,74 @@ func decodeBody(r *http.Request, dst any) error {
 	if dec.More() {
 		return switchyard.Errorf(switchyard.CodeInvalid, "the request body holds more than one JSON value").WithReason("body.invalid", nil)
 	}
-	return nil
+	return refuseNulls(body, reflect.TypeOf(dst))
+}
+
+func errBodyRequired() error {
+	return switchyard.Errorf(switchyard.CodeInvalid, "the request needs a JSON body").WithReason("body.required", nil)
+}
+
+// checkJSONType refuses a body not declared as JSON. A web page can make a
+// browser send a text/plain, form or untyped body to any origin without
+// asking (login CSRF); application/json needs a CORS preflight, which this
+// server never grants. A request with an Authorization header is exempt:
+// no page can add that header cross-site without the same preflight, and
+// agents and scripts sending a token need not name the type.
+func checkJSONType(r *http.Request) error {
+	if r.Header.Get("Authorization") != "" {
+		return nil
+	}
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))) {
+		return nil
+	}
+	got := "none"
+	if ct != "" {
+		got = strconv.Quote(switchyard.Truncate(ct, 100))
+	}
+	return switchyard.Errorf(switchyard.CodeInvalid, "the request body must be sent as Content-Type: application/json (got %s)", got).
+		WithReason("body.content_type", nil)
+}
+
+// readBody reads a raw request body of at most maxBody bytes within the
+// body read deadline, and then lifts the deadline: the reader for every
+// raw (text) route, through readText. Errors are *switchyard.Error:
+// body.too_large, body.timeout.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	bodyRead(r)
+	return b, nil
+}
+
+type bodyDeadlineKey struct{}
+
+// limitBodyRead gives a request with a body bodyReadTimeout to send it,
+// whichever handler reads it — or none, when the server drains an unread
+// body after the answer. The readers (decodeBody, readBody) lift the
+// deadline once the whole body is in, so a long-running handler is not
+// cut; after a failed read it stays, so draining the rest fails fast too.
+// Requests without a body (watches, event streams) get no deadline.
+func limitBodyRead(w http.ResponseWriter, r *http.Request) *http.Request {
+	if r.Body == nil || r.Body == http.NoBody {
+		return r
+	}
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(time.Now().Add(bodyReadTimeout)) != nil {
+		return r // a writer without deadlines (a test recorder)
+	}
+	lift := func() { _ = rc.SetReadDeadline(time.Time{}) }
+	return r.WithContext(context.WithValue(r.Context(), bodyDeadlineKey{}, lift))
+}
+
+// bodyRead lifts the body read deadline set by limitBodyRead.
+func bodyRead(r *http.Request) {
+	if lift, ok := r.Context().Value(bodyDeadlineKey{}).(func()); ok {
+		lift()
+	}
 }
 
 // bodyError explains a JSON decoding error, naming the field when it can.
@@ -128,6 +217,9 @@ func bodyError(err error) error {
 	switch {
 	case errors.As(err, &big):
 		return switchyard.Errorf(switchyard.CodeInvalid, "the request body is larger than %d bytes", maxBody).WithReason("body.too_large", nil)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return switchyard.Errorf(switchyard.CodeInvalid, "the request body did not arrive within %s", bodyReadTimeout).
+			WithReason("body.timeout", map[string]string{"seconds": strconv.Itoa(int(bodyReadTimeout.Seconds()))})
 	case errors.As(err, &syn):
 		return switchyard.Errorf(switchyard.CodeInvalid, "the request body is not valid JSON (at byte %d)", syn.Offset).WithReason("body.invalid", nil)
 	case errors.As(err, &typ):
@@ -169,6 +261,13 @@ func setParam(f reflect.Value, raw string) error {
 		return nil
 	}
 	switch f.Kind() {
+	case reflect.Pointer:
+		// An optional parameter: nil when absent.
+		v := reflect.New(f.Type().Elem())
+		if err := setParam(v.Elem(), raw); err != nil {
+			return err
+		}
+		f.Set(v)
 	case reflect.String:
 		f.SetString(raw)
 	case reflect.Int, reflect.Int64, reflect.Int32:

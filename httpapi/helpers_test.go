@@ -16,9 +16,8 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
-	ccbuiltin "github.com/switchyard-io/switchyard/configcenter/builtin"
+	"github.com/switchyard-io/switchyard/builtin"
 	"github.com/switchyard-io/switchyard/httpapi"
-	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
 	"github.com/switchyard-io/switchyard/release"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 )
@@ -48,6 +47,7 @@ type env struct {
 	store switchyard.Store
 	auth  *auth.Service
 	log   *syncBuffer
+	dir   string // the store's data directory
 }
 
 const adminPassword = "admin-password-1"
@@ -55,7 +55,8 @@ const adminPassword = "admin-password-1"
 // newEnv starts an API server on a fresh SQLite store with an admin.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"))
+	dir := t.TempDir()
+	st, err := sqlite.Open(t.Context(), filepath.Join(dir, "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +68,11 @@ func newEnv(t *testing.T) *env {
 	if _, err := a.Bootstrap(t.Context(), adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	cc, reg := ccbuiltin.New(st, logger), regbuiltin.New()
+	cc, reg := builtin.NewConfigCenter(st, logger), builtin.NewRegistry()
 	srv := httpapi.New(httpapi.Deps{Store: st, Auth: a, Config: cc, Registry: reg, Releases: release.New(st, cc, reg, logger), Logger: logger})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &env{t: t, srv: srv, ts: ts, store: st, auth: a, log: buf}
+	return &env{t: t, srv: srv, ts: ts, store: st, auth: a, log: buf, dir: dir}
 }
 
 // client is a caller with a cookie jar, an optional bearer token and CSRF token.

@@ -1,9 +1,12 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/auth"
 )
 
 // identityRoutes are sign-in, the current user, users, groups and tokens.
@@ -43,25 +46,60 @@ type loginIn struct {
 }
 
 func (s *Server) login(c *Call, in *loginIn) (*switchyard.LoginResponse, error) {
-	c.AuditActor(in.Body.Username)
+	if err := s.admitLogin(c, in.Body); err != nil {
+		return nil, err
+	}
 	c.Audit("user/"+in.Body.Username, "")
 	cookie, p, err := s.Auth.Login(c.R.Context(), in.Body.Username, in.Body.Password, remoteAddr(c.R), c.R.UserAgent())
 	if err != nil {
-		return nil, err
+		return nil, s.loginFailed(c, err)
 	}
 	c.Principal = p
-	s.setCookie(c.W, cookie, int(s.Auth.SessionTTL.Seconds()))
+	maxAge := s.Auth.SessionMaxAge
+	if maxAge <= 0 {
+		maxAge = s.Auth.SessionTTL
+	}
+	// The browser keeps the cookie as long as the server may accept it;
+	// the server ends the session when idle or at its max age.
+	s.setCookie(c.W, cookie, int(maxAge.Seconds()))
 	return &switchyard.LoginResponse{User: p.User, CSRFToken: p.CSRFToken, Via: p.Via}, nil
 }
 
 func (s *Server) loginToken(c *Call, in *loginIn) (*switchyard.IssuedToken, error) {
-	c.AuditActor(in.Body.Username)
+	if err := s.admitLogin(c, in.Body); err != nil {
+		return nil, err
+	}
 	it, _, err := s.Auth.LoginToken(c.R.Context(), in.Body, remoteAddr(c.R))
 	if err != nil {
-		return nil, err
+		return nil, s.loginFailed(c, err)
 	}
 	c.Audit("token/"+it.Token.ID, "name="+it.Token.Name)
 	return it, nil
+}
+
+// admitLogin refuses a sign-in a web page started (Sec-Fetch-Site:
+// cross-site, login CSRF) and one whose name or password no account can
+// have, before the throttle sees it; only a well-formed name becomes the
+// audit record's actor.
+func (s *Server) admitLogin(c *Call, req switchyard.LoginRequest) error {
+	if c.R.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return switchyard.Errorf(switchyard.CodeForbidden, "sign-in refused: the request came from another site (Sec-Fetch-Site: cross-site)").
+			WithReason("auth.cross_site", nil)
+	}
+	if err := auth.CheckLogin(req); err != nil {
+		return err
+	}
+	c.AuditActor(req.Username)
+	return nil
+}
+
+// loginFailed returns err, leaving the call out of the audit log when it
+// is a throttled attempt whose window was already recorded.
+func (s *Server) loginFailed(c *Call, err error) error {
+	if errors.Is(err, auth.ErrRepeatedRefusal) {
+		c.SkipAudit()
+	}
+	return err
 }
 
 func (s *Server) logout(c *Call, _ *NoBody) (*NoBody, error) {
@@ -83,7 +121,23 @@ type passwordIn struct {
 
 func (s *Server) changePassword(c *Call, in *passwordIn) (*NoBody, error) {
 	c.Audit("user/"+c.User().Name, "")
-	return nil, s.Auth.ChangePassword(c.R.Context(), c.User(), in.Body)
+	ended, err := s.Auth.ChangePassword(c.R.Context(), c.Principal, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	c.Audit("user/"+c.User().Name, describeEnded(ended))
+	return nil, nil
+}
+
+// describeEnded says what a password change ended, for the audit log.
+func describeEnded(e auth.Ended) string {
+	plural := func(n int, what string) string {
+		if n == 1 {
+			return "1 " + what
+		}
+		return strconv.Itoa(n) + " " + what + "s"
+	}
+	return "ended " + plural(e.Sessions, "other session") + "; revoked " + plural(e.Tokens, "token")
 }
 
 type nameIn struct {
@@ -107,11 +161,17 @@ type createUserIn struct {
 }
 
 func (s *Server) createUser(c *Call, in *createUserIn) (*switchyard.User, error) {
+	if err := switchyard.ValidateName("name", in.Body.Name); err != nil {
+		return nil, err
+	}
 	c.Audit("user/"+in.Body.Name, "role="+string(in.Body.Role))
 	return s.Auth.CreateUser(c.R.Context(), in.Body)
 }
 
 func (s *Server) getUser(c *Call, in *nameIn) (*switchyard.User, error) {
+	if err := switchyard.ValidateName("name", in.Name); err != nil {
+		return nil, err
+	}
 	return s.Store.FindUserByName(c.R.Context(), in.Name)
 }
 
@@ -121,8 +181,11 @@ type updateUserIn struct {
 }
 
 func (s *Server) updateUser(c *Call, in *updateUserIn) (*switchyard.User, error) {
+	if err := switchyard.ValidateName("name", in.Name); err != nil {
+		return nil, err
+	}
 	c.Audit("user/"+in.Name, describeUserUpdate(in.Body))
-	return s.Auth.UpdateUser(c.R.Context(), c.User(), in.Name, in.Body)
+	return s.Auth.UpdateUser(c.R.Context(), c.Principal, in.Name, in.Body)
 }
 
 // describeUserUpdate says what an update changes, without the password.
@@ -141,7 +204,10 @@ func describeUserUpdate(u switchyard.UserUpdate) string {
 		parts = append(parts, "displayName")
 	}
 	if u.Password != nil {
-		parts = append(parts, "password reset")
+		parts = append(parts, "password reset (sessions ended)")
+	}
+	if u.RevokeTokens {
+		parts = append(parts, "tokens revoked")
 	}
 	return joinOrNone(parts)
 }
@@ -152,6 +218,9 @@ type deleteIn struct {
 }
 
 func (s *Server) deleteUser(c *Call, in *deleteIn) (*NoBody, error) {
+	if err := switchyard.ValidateName("name", in.Name); err != nil {
+		return nil, err
+	}
 	c.Audit("user/"+in.Name, "")
 	return nil, s.Auth.DeleteUser(c.R.Context(), c.User(), in.Name, in.Revision)
 }
@@ -169,6 +238,9 @@ type createGroupIn struct {
 }
 
 func (s *Server) createGroup(c *Call, in *createGroupIn) (*switchyard.Group, error) {
+	if err := switchyard.ValidateName("name", in.Body.Name); err != nil {
+		return nil, err
+	}
 	c.Audit("group/"+in.Body.Name, "")
 	g := &switchyard.Group{Name: in.Body.Name, Description: in.Body.Description}
 	if err := g.Validate(); err != nil {
@@ -178,6 +250,9 @@ func (s *Server) createGroup(c *Call, in *createGroupIn) (*switchyard.Group, err
 }
 
 func (s *Server) getGroup(c *Call, in *nameIn) (*switchyard.Group, error) {
+	if err := switchyard.ValidateName("name", in.Name); err != nil {
+		return nil, err
+	}
 	return s.Store.FindGroup(c.R.Context(), in.Name)
 }
 
@@ -187,6 +262,9 @@ type updateGroupIn struct {
 }
 
 func (s *Server) updateGroup(c *Call, in *updateGroupIn) (*switchyard.Group, error) {
+	if err := switchyard.ValidateName("name", in.Name); err != nil {
+		return nil, err
+	}
 	c.Audit("group/"+in.Name, "description")
 	g, err := s.Store.FindGroup(c.R.Context(), in.Name)
 	if err != nil {
@@ -203,6 +281,9 @@ func (s *Server) updateGroup(c *Call, in *updateGroupIn) (*switchyard.Group, err
 }
 
 func (s *Server) deleteGroup(c *Call, in *deleteIn) (*NoBody, error) {
+	if err := switchyard.ValidateName("name", in.Name); err != nil {
+		return nil, err
+	}
 	c.Audit("group/"+in.Name, "")
 	return nil, s.Store.DeleteGroup(c.R.Context(), in.Name, in.Revision)
 }

@@ -47,6 +47,11 @@ func TestIdentityFlow(t *testing.T) {
 	}
 	// A token write needs no CSRF header: no browser sends a bearer token by itself.
 	bearer.must("PUT", "/api/auth/password", switchyard.PasswordChange{Current: alicePassword, New: "alice-second-pw"}, 204, nil)
+	// The change ends alice's console session (not the token making it).
+	if resp, _ := alice.do("GET", "/api/auth/me", nil); resp.StatusCode != 401 {
+		t.Fatalf("alice's session survived her password change: %d", resp.StatusCode)
+	}
+	alice = e.login("alice", "alice-second-pw")
 
 	var tokens []switchyard.Token
 	alice.must("GET", "/api/tokens", nil, 200, &tokens)

@@ -10,7 +10,7 @@ import (
 // metricsRoutes are the built-in metrics provider's intake and queries.
 func (s *Server) metricsRoutes() []*Route {
 	return []*Route{
-		Op(Route{Method: "POST", Path: "/api/metrics/report", Access: Agent, Tag: "metrics", Status: http.StatusNoContent,
+		Op(Route{Method: "POST", Path: "/api/metrics/report", Access: Agent, Tag: "metrics", Status: http.StatusNoContent, Quiet: true,
 			NoAudit: "periodic telemetry from data-plane instances, every few seconds",
 			Summary: "Report what an instance served since its last report (data plane)"}, s.reportMetrics),
 		Op(Route{Method: "GET", Path: "/api/metrics/services/{service}", Access: SignedIn, Tag: "metrics",

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -35,11 +34,15 @@ func nepxionFail(c *Call, err error) error {
 	case switchyard.CodeUnauthenticated, switchyard.CodeForbidden, switchyard.CodeTooManyRequests:
 		return err
 	}
-	msg := err.Error()
+	var msg string
 	if e := switchyard.AsError(err); e != nil && e.Code != switchyard.CodeInternal {
 		msg = e.Message
-	} else if e == nil || e.Code == switchyard.CodeInternal {
-		c.srv.Logger.ErrorContext(c.R.Context(), "nepxion endpoint", "err", err, "path", c.R.URL.Path)
+	} else {
+		// Store and driver text stays in the log: the answer names the
+		// request so an operator can find it there.
+		id := requestID(c.R.Context())
+		c.srv.Logger.ErrorContext(c.R.Context(), "nepxion endpoint", "err", err, "path", c.R.URL.Path, "request_id", id)
+		msg = "internal error; the server log has the details under request id " + id
 	}
 	c.W.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	c.W.WriteHeader(http.StatusInternalServerError)
@@ -54,13 +57,10 @@ func writeText(c *Call, text string) error {
 	return err
 }
 
-// readText reads a raw request body (at most maxBody bytes).
+// readText reads a raw request body (at most maxBody bytes, within the
+// body read deadline).
 func readText(c *Call) (string, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(nil, c.R.Body, maxBody))
-	var big *http.MaxBytesError
-	if errors.As(err, &big) {
-		return "", switchyard.Errorf(switchyard.CodeInvalid, "the request body is larger than %d bytes", maxBody)
-	}
+	b, err := readBody(c.R)
 	return string(b), err
 }
 

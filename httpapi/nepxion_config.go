@@ -1,9 +1,12 @@
 package httpapi
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/release"
 	"github.com/switchyard-io/switchyard/rule"
 )
 
@@ -11,7 +14,8 @@ var nepxionFormats = []string{"xml", "json", "yaml", "properties", "html", "text
 
 func (s *Server) nepxionConfigRoutes() []*Route {
 	write := func(method, path, action, summary string, fn func(*Call, *nepxionIn) error) *Route {
-		return Raw(Route{Method: method, Path: NepxionPrefix + path, Access: Operator, Action: action, Tag: "nepxion", RawRequest: "text/plain", RawResponse: "text/plain", Summary: summary}, fn)
+		return Raw(Route{Method: method, Path: NepxionPrefix + path, Access: Operator, Action: action, Tag: "nepxion", RawRequest: "text/plain", RawResponse: "text/plain", Summary: summary,
+			Authorize: groupParam("group")}, fn)
 	}
 	read := func(method, path, summary string, fn func(*Call, *nepxionIn) error) *Route {
 		rt := Route{Method: method, Path: NepxionPrefix + path, Access: SignedIn, Tag: "nepxion", RawResponse: "text/plain", Summary: summary}
@@ -50,64 +54,51 @@ func nxKey(in *nepxionIn) switchyard.ConfigKey {
 }
 
 func (s *Server) nxUpdate(c *Call, in *nepxionIn) error {
-	key := nxKey(in)
-	c.Audit("config/"+key.String(), "")
-	if err := mayWriteGroup(c, in.Group); err != nil {
-		return err
-	}
-	format := "xml"
+	format := ""
 	if in.FormatType != "" {
 		format = strings.ToLower(in.FormatType)
-		if !contains(nepxionFormats, format) {
+		if !slices.Contains(nepxionFormats, format) {
 			return nepxionFail(c, switchyard.Errorf(switchyard.CodeInvalid, "No matched type with value=%s", in.FormatType))
 		}
 	}
-	text, err := readText(c)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	if in.FormatType == "" && strings.HasPrefix(strings.TrimSpace(text), "{") {
-		format = "json"
-	}
-	e, err := s.Config.Put(c.R.Context(), key, text, format, c.User().Name, -1)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	c.Audit("config/"+key.String(), "version="+itoa(int(e.Version)))
-	return writeText(c, "true")
+	return s.nxPublish(c, nxKey(in), "config.put", func(*switchyard.ConfigEntry) (*release.Text, error) {
+		text, err := readText(c)
+		if err != nil {
+			return nil, err
+		}
+		return &release.Text{Content: text, Format: format}, nil
+	})
 }
 
 func (s *Server) nxUpdateRuleEntity(c *Call, in *nepxionIn) error {
-	key := nxKey(in)
-	c.Audit("config/"+key.String(), "")
-	if err := mayWriteGroup(c, in.Group); err != nil {
-		return err
-	}
-	text, err := readText(c)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	r, err := rule.ParseJSON([]byte(text))
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	e, err := s.Config.Put(c.R.Context(), key, string(r.XML()), "xml", c.User().Name, -1)
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	c.Audit("config/"+key.String(), "version="+itoa(int(e.Version)))
-	return writeText(c, "true")
+	return s.nxPublish(c, nxKey(in), "config.put", func(*switchyard.ConfigEntry) (*release.Text, error) {
+		text, err := readText(c)
+		if err != nil {
+			return nil, err
+		}
+		r, err := rule.ParseJSON([]byte(text))
+		if err != nil {
+			return nil, err
+		}
+		return &release.Text{Content: string(r.XML()), Format: "xml"}, nil
+	})
 }
 
 func (s *Server) nxClear(c *Call, in *nepxionIn) error {
-	key := nxKey(in)
+	return s.nxPublish(c, nxKey(in), "config.delete", func(*switchyard.ConfigEntry) (*release.Text, error) {
+		return &release.Text{Delete: true}, nil
+	})
+}
+
+// nxPublish runs a Nepxion config write through the one publish path
+// (the group is checked before next reads the body) and answers "true".
+func (s *Server) nxPublish(c *Call, key switchyard.ConfigKey, action string, next func(*switchyard.ConfigEntry) (*release.Text, error)) error {
 	c.Audit("config/"+key.String(), "")
-	if err := mayWriteGroup(c, in.Group); err != nil {
-		return err
-	}
-	if _, err := s.Config.Delete(c.R.Context(), key, c.User().Name); err != nil {
+	p, err := s.Releases.Publish(c.R.Context(), c.User(), release.Change{Key: key, Action: action, IfVersion: -1, Next: next})
+	if err != nil {
 		return nepxionFail(c, err)
 	}
+	c.Audit("config/"+key.String(), "version="+strconv.FormatInt(p.Version, 10))
 	return writeText(c, "true")
 }
 
@@ -133,13 +124,4 @@ func (s *Server) nxViewRuleEntity(c *Call, in *nepxionIn) error {
 	c.W.Header().Set("Content-Type", "application/json")
 	_, err = c.W.Write(r.JSON())
 	return err
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -12,6 +13,24 @@ import (
 // discoveryType is what /service/discovery-type and /config/config-type
 // answer for the built-in registry and config center.
 const discoveryType = "Switchyard"
+
+// Limits of the query bodies (docs/security.md lists them): each entry of a
+// list costs a registry lookup, each metadata key and separator a copy per
+// instance.
+const (
+	maxQueryList = 1000 // entries of a JSON list body: service ids, groups, types
+	maxQueryKeys = 64   // metadata keys of one metadata-map query
+	maxSeparate  = 32   // bytes of a metadata-map query's separator
+)
+
+// checkList refuses a query list longer than maxQueryList.
+func checkList(what string, n, limit int) error {
+	if n > limit {
+		return switchyard.Errorf(switchyard.CodeInvalid, "the request lists %d %s; at most %d are allowed", n, what, limit).
+			WithReason("param.range", map[string]string{"limit": strconv.Itoa(limit)})
+	}
+	return nil
+}
 
 func (s *Server) nepxionServiceRoutes() []*Route {
 	get := func(path, summary string, fn func(*Call, *nepxionIn) error) *Route {
@@ -82,7 +101,7 @@ func instanceEntity(in *switchyard.Instance) InstanceEntity {
 			md[k] = v
 		}
 	}
-	protocol := orDefault(md["spring_application_protocol"], "http")
+	protocol := cmp.Or(md["spring_application_protocol"], "http")
 	ctxPath := md["spring_application_context-path"]
 	return InstanceEntity{Plugin: discoveryType, Group: in.Group, ServiceType: in.Type, ServiceID: in.Service, ServiceAppID: md["spring_application_app_id"],
 		ServiceUUID: in.ID, Version: in.Version, Region: in.Region, Environment: in.Env, Zone: in.Zone, Active: md["active"] == "true",
@@ -96,13 +115,6 @@ func formatContextPath(p string) string {
 		return "/"
 	}
 	return "/" + p + "/"
-}
-
-func orDefault(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
 }
 
 func (s *Server) all(c *Call) ([]*switchyard.Instance, error) { return s.Registry.All(c.R.Context()) }
@@ -149,14 +161,16 @@ func (s *Server) serviceIDs(c *Call, keep func(*switchyard.Instance) bool) error
 	if err != nil {
 		return nepxionFail(c, err)
 	}
-	var ids []string
+	seen := map[string]bool{}
+	ids := []string{}
 	for _, in := range all {
-		if keep(in) && !slices.Contains(ids, in.Service) {
+		if keep(in) && !seen[in.Service] {
+			seen[in.Service] = true
 			ids = append(ids, in.Service)
 		}
 	}
 	slices.Sort(ids)
-	return writeJSONValue(c, orEmptyList(ids))
+	return writeJSONValue(c, ids)
 }
 
 var serviceTypes = []string{"service", "gateway", "console", "test"}
@@ -164,6 +178,9 @@ var serviceTypes = []string{"service", "gateway", "console", "test"}
 func (s *Server) nxServiceList(c *Call, in *nepxionIn) error {
 	var types []string
 	if err := readJSONBody(c, &types); err != nil {
+		return nepxionFail(c, err)
+	}
+	if err := checkList("types", len(types), maxQueryList); err != nil {
 		return nepxionFail(c, err)
 	}
 	for i, t := range types {
@@ -182,11 +199,14 @@ func (s *Server) nxGatewayList(c *Call, _ *nepxionIn) error {
 	if err := readJSONBody(c, &kinds); err != nil {
 		return nepxionFail(c, err)
 	}
+	if err := checkList("gateway types", len(kinds), maxQueryList); err != nil {
+		return nepxionFail(c, err)
+	}
 	return s.serviceIDs(c, func(i *switchyard.Instance) bool {
 		if i.Type != switchyard.TypeGateway {
 			return false
 		}
-		kind := orDefault(i.Metadata["spring_application_gateway_type"], "spring-cloud-gateway")
+		kind := cmp.Or(i.Metadata["spring_application_gateway_type"], "spring-cloud-gateway")
 		return slices.Contains(kinds, kind)
 	})
 }
@@ -216,13 +236,20 @@ func (s *Server) nxInstanceMap(c *Call, _ *nepxionIn) error {
 	if err := readJSONBody(c, &groups); err != nil {
 		return nepxionFail(c, err)
 	}
+	if err := checkList("groups", len(groups), maxQueryList); err != nil {
+		return nepxionFail(c, err)
+	}
 	all, err := s.all(c)
 	if err != nil {
 		return nepxionFail(c, err)
 	}
+	wanted := map[string]bool{}
+	for _, g := range groups {
+		wanted[g] = true
+	}
 	out := map[string][]InstanceEntity{}
 	for _, i := range all {
-		if len(groups) == 0 || slices.Contains(groups, i.Group) {
+		if len(groups) == 0 || wanted[i.Group] {
 			out[i.Service] = append(out[i.Service], instanceEntity(i))
 		}
 	}
@@ -248,19 +275,28 @@ func (s *Server) nxMetadataMap(c *Call, in *nepxionIn) error {
 	if err := readJSONBody(c, &ids); err != nil {
 		return nepxionFail(c, err)
 	}
+	if err := checkList("service ids", len(ids), maxQueryList); err != nil {
+		return nepxionFail(c, err)
+	}
 	out := map[string][]string{}
+	done := map[string][]string{} // each service costs one pass over its instances
 	for _, id := range ids {
+		if v, ok := done[strings.ToLower(id)]; ok {
+			out[id] = v
+			continue
+		}
 		list, err := s.Registry.Instances(c.R.Context(), strings.ToLower(id))
 		if err != nil {
 			return nepxionFail(c, err)
 		}
-		values := []string{}
+		values, seen := []string{}, map[string]bool{}
 		for _, i := range list {
-			if v := metadataValue(instanceEntity(i), in.MetadataKey); v != "" && !slices.Contains(values, v) {
+			if v := metadataValue(instanceEntity(i), in.MetadataKey); v != "" && !seen[v] {
+				seen[v] = true
 				values = append(values, v)
 			}
 		}
-		out[id] = values
+		out[id], done[strings.ToLower(id)] = values, values
 	}
 	return writeJSONValue(c, out)
 }
@@ -280,24 +316,39 @@ func (s *Server) nxMetadataMaps(c *Call, _ *nepxionIn) error {
 	if p.Separate == "" {
 		p.Separate = " | "
 	}
+	if err := checkList("service ids", len(p.ServiceIDs), maxQueryList); err != nil {
+		return nepxionFail(c, err)
+	}
+	if err := checkList("metadata keys", len(p.MetadataKeys), maxQueryKeys); err != nil {
+		return nepxionFail(c, err)
+	}
+	if len(p.Separate) > maxSeparate {
+		return nepxionFail(c, switchyard.Errorf(switchyard.CodeInvalid, "separate is %d bytes; at most %d are allowed", len(p.Separate), maxSeparate))
+	}
 	out := map[string][]string{}
+	done := map[string][]string{} // each service costs one pass over its instances
 	for _, id := range p.ServiceIDs {
+		if v, ok := done[strings.ToLower(id)]; ok {
+			out[id] = v
+			continue
+		}
 		list, err := s.Registry.Instances(c.R.Context(), strings.ToLower(id))
 		if err != nil {
 			return nepxionFail(c, err)
 		}
-		values := []string{}
+		values, seen := []string{}, map[string]bool{}
 		for _, i := range list {
 			e := instanceEntity(i)
 			parts := make([]string, 0, len(p.MetadataKeys))
 			for _, k := range p.MetadataKeys {
 				parts = append(parts, metadataValue(e, k))
 			}
-			if v := strings.Join(parts, p.Separate); !slices.Contains(values, v) {
+			if v := strings.Join(parts, p.Separate); !seen[v] {
+				seen[v] = true
 				values = append(values, v)
 			}
 		}
-		out[id] = values
+		out[id], done[strings.ToLower(id)] = values, values
 	}
 	return writeJSONValue(c, out)
 }

@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/release"
 	"github.com/switchyard-io/switchyard/rule"
+	"github.com/switchyard-io/switchyard/rule/releasedoc"
 )
 
 // nepxionStrategyRoutes are Discovery's /strategy endpoints (链路智能编排),
@@ -18,7 +21,7 @@ func (s *Server) nepxionStrategyRoutes() []*Route {
 			if method == "GET" {
 				rt.Access, rt.Action = SignedIn, ""
 			} else {
-				rt.RawRequest = "text/plain"
+				rt.RawRequest, rt.Authorize = "text/plain", groupParam("group")
 			}
 			rs = append(rs, Raw(rt, fn))
 		}
@@ -28,8 +31,8 @@ func (s *Server) nepxionStrategyRoutes() []*Route {
 	keyed("POST", "create-version-release-json", "config.put", "Create a version release from a JSON document", s.nxCreate(true))
 	keyed("POST", "recreate-version-release-yaml", "config.put", "Recreate the release's routes from the stored conditions (YAML ConditionRouteStrategy)", s.nxRecreate(false))
 	keyed("POST", "recreate-version-release-json", "config.put", "Recreate from a JSON ConditionRouteStrategy", s.nxRecreate(true))
-	keyed("POST", "reset-release", "config.put", "Reset: remove the routes and <strategy>, keep the conditions", s.nxModify(rule.ResetRelease))
-	keyed("POST", "clear-release", "config.put", "Clear the release (<strategy> and <strategy-release>)", s.nxModify(rule.ClearRelease))
+	keyed("POST", "reset-release", "config.put", "Reset: remove the routes and <strategy>, keep the conditions", s.nxModify(releasedoc.ResetRelease))
+	keyed("POST", "clear-release", "config.put", "Clear the release (<strategy> and <strategy-release>)", s.nxModify(releasedoc.ClearRelease))
 	post := func(name, summary, in, out string, fn func(*Call, *nepxionIn) error) {
 		rs = append(rs, Raw(Route{Method: "POST", Path: NepxionPrefix + "/strategy/" + name, Access: SignedIn, Action: "nepxion.query", Tag: "nepxion",
 			RawRequest: in, RawResponse: out, Summary: summary}, fn))
@@ -38,7 +41,7 @@ func (s *Server) nepxionStrategyRoutes() []*Route {
 	post("parse-version-release-json", "Dry run: the rule a JSON document gives", "application/json", "text/plain", s.nxParseRelease(true))
 	post("deparse-version-release-xml", "A rule (XML or JSON) back into a ConditionStrategy JSON", "text/plain", "application/json", convert("application/json", deparseRule))
 	post("deparse-version-release-yaml", "A YAML document into a ConditionStrategy JSON", "text/plain", "application/json", convert("application/json", func(text string) ([]byte, error) {
-		doc, err := rule.ParseReleaseYAML([]byte(text))
+		doc, err := releasedoc.ParseYAML([]byte(text))
 		if err != nil {
 			return nil, err
 		}
@@ -57,61 +60,86 @@ func strategyKey(in *nepxionIn) switchyard.ConfigKey {
 	return switchyard.ConfigKey{Group: in.Group, DataID: in.ServiceID}
 }
 
-func parseDoc(text string, json bool) (*rule.ReleaseDoc, error) {
+func parseDoc(text string, json bool) (*releasedoc.Doc, error) {
 	if json {
-		return rule.ParseReleaseJSON([]byte(text))
+		return releasedoc.ParseJSON([]byte(text))
 	}
-	return rule.ParseReleaseYAML([]byte(text))
+	return releasedoc.ParseYAML([]byte(text))
 }
 
-// publishWith runs the publish path and answers the full rule text.
-func (s *Server) publishWith(c *Call, in *nepxionIn, services []string, next func(base *rule.Rule, instances []rule.Instance) (*rule.Rule, error)) error {
+// publishWith runs the one publish path and answers the full rule text.
+// doc reads and parses the request body (nil when the change has none); it
+// runs after the group check, so nobody outside the group gets a body parsed.
+func (s *Server) publishWith(c *Call, in *nepxionIn, doc func() ([]string, error), next func(base *rule.Rule, instances []rule.Instance) (*rule.Rule, error)) error {
 	key := strategyKey(in)
-	c.Audit("config/"+key.String(), strings.TrimPrefix(c.R.URL.Path, NepxionPrefix))
-	instances, err := s.Releases.Instances(c.R.Context(), services)
+	path := strings.TrimPrefix(c.R.URL.Path, NepxionPrefix)
+	c.Audit("config/"+key.String(), path)
+	pub, err := s.Releases.Publish(c.R.Context(), c.User(), release.Change{Key: key, Action: "nepxion" + strings.ReplaceAll(path, "/", "."), IfVersion: -1,
+		Next: func(base *switchyard.ConfigEntry) (*release.Text, error) {
+			var services []string
+			if doc != nil {
+				var err error
+				if services, err = doc(); err != nil {
+					return nil, err
+				}
+			}
+			stored, err := release.ParseStored(base)
+			if err != nil {
+				return nil, err
+			}
+			instances, err := s.Releases.Instances(c.R.Context(), services)
+			if err != nil {
+				return nil, err
+			}
+			r, err := next(stored, instances)
+			if err != nil {
+				return nil, err
+			}
+			return &release.Text{Content: string(r.XML()), Format: "xml"}, nil
+		}})
 	if err != nil {
 		return nepxionFail(c, err)
 	}
-	pub, err := s.Releases.PublishRule(c.R.Context(), c.User(), key, func(base *rule.Rule) (*rule.Rule, error) { return next(base, instances) })
-	if err != nil {
-		return nepxionFail(c, err)
-	}
-	c.Audit("config/"+key.String(), strings.TrimPrefix(c.R.URL.Path, NepxionPrefix)+" version="+itoa(int(pub.Version)))
+	c.Audit("config/"+key.String(), path+" version="+strconv.FormatInt(pub.Version, 10))
 	return writeText(c, pub.XML)
 }
 
 func (s *Server) nxCreate(json bool) func(*Call, *nepxionIn) error {
 	return func(c *Call, in *nepxionIn) error {
-		text, err := readText(c)
-		if err != nil {
-			return nepxionFail(c, err)
-		}
-		doc, err := parseDoc(text, json)
-		if err != nil {
-			return nepxionFail(c, err)
-		}
-		return s.publishWith(c, in, doc.Service, func(base *rule.Rule, instances []rule.Instance) (*rule.Rule, error) {
-			return rule.CreateRelease(base, doc, instances)
+		var doc *releasedoc.Doc
+		return s.publishWith(c, in, func() ([]string, error) {
+			text, err := readText(c)
+			if err != nil {
+				return nil, err
+			}
+			if doc, err = parseDoc(text, json); err != nil {
+				return nil, err
+			}
+			return doc.Service, nil
+		}, func(base *rule.Rule, instances []rule.Instance) (*rule.Rule, error) {
+			return releasedoc.CreateRelease(base, doc, instances)
 		})
 	}
 }
 
 func (s *Server) nxRecreate(json bool) func(*Call, *nepxionIn) error {
 	return func(c *Call, in *nepxionIn) error {
-		text, err := readText(c)
-		if err != nil {
-			return nepxionFail(c, err)
-		}
-		parse := rule.ParseRecreateYAML
-		if json {
-			parse = rule.ParseRecreateJSON
-		}
-		doc, err := parse([]byte(text))
-		if err != nil {
-			return nepxionFail(c, err)
-		}
-		return s.publishWith(c, in, doc.Service, func(base *rule.Rule, instances []rule.Instance) (*rule.Rule, error) {
-			return rule.RecreateRelease(base, doc, instances)
+		var doc *releasedoc.RecreateDoc
+		return s.publishWith(c, in, func() ([]string, error) {
+			text, err := readText(c)
+			if err != nil {
+				return nil, err
+			}
+			parse := releasedoc.ParseRecreateYAML
+			if json {
+				parse = releasedoc.ParseRecreateJSON
+			}
+			if doc, err = parse([]byte(text)); err != nil {
+				return nil, err
+			}
+			return doc.Service, nil
+		}, func(base *rule.Rule, instances []rule.Instance) (*rule.Rule, error) {
+			return releasedoc.RecreateRelease(base, doc, instances)
 		})
 	}
 }
@@ -127,7 +155,7 @@ func (s *Server) nxGetRelease(c *Call, in *nepxionIn) error {
 	if err != nil {
 		return nepxionFail(c, err)
 	}
-	doc, err := rule.DeparseRelease(r)
+	doc, err := releasedoc.DeparseRelease(r)
 	if err != nil {
 		return nepxionFail(c, err)
 	}
@@ -150,7 +178,7 @@ func (s *Server) nxParseRelease(json bool) func(*Call, *nepxionIn) error {
 		if err != nil {
 			return nepxionFail(c, err)
 		}
-		r, err := rule.ParseRelease(doc, instances)
+		r, err := releasedoc.ParseRelease(doc, instances)
 		if err != nil {
 			return nepxionFail(c, err)
 		}
@@ -164,7 +192,7 @@ func deparseRule(text string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := rule.DeparseRelease(r)
+	doc, err := releasedoc.DeparseRelease(r)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +205,7 @@ type expressionIn struct {
 }
 
 func (s *Server) nxValidateExpression(c *Call, in *expressionIn) error {
-	ok, err := rule.ValidateExpression(in.Expression, in.Validation)
+	ok, err := releasedoc.ValidateExpression(in.Expression, in.Validation)
 	if err != nil {
 		return nepxionFail(c, err)
 	}

@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -129,7 +131,7 @@ func TestNepxionServiceEndpoints(t *testing.T) {
 func TestNepxionRootPathsOnLoopback(t *testing.T) {
 	env := apitest.Start(t)
 	env.Server.NepxionOpenOnLoopback = true
-	console := httptest.NewServer(httpapi.NepxionPaths(env.Server.Handler()))
+	console := httptest.NewServer(env.Server.NepxionConsole())
 	defer console.Close()
 	code, body := rawDo(t, "POST", console.URL+"//config/remote/update/discovery-guide-group/discovery-guide-group/xml", "", blueGreenRule)
 	if code != 200 || body != "true" {
@@ -145,5 +147,23 @@ func TestNepxionRootPathsOnLoopback(t *testing.T) {
 	env.Server.NepxionOpenOnLoopback = false
 	if code, _ = rawDo(t, "GET", console.URL+"/config/remote/view/g/s", "", ""); code != 401 {
 		t.Fatalf("without the demo switch: %d, want 401", code)
+	}
+}
+
+// brokenConfig is a config center whose reads fail with a driver's raw text.
+type brokenConfig struct{ switchyard.ConfigCenter }
+
+func (brokenConfig) Get(context.Context, switchyard.ConfigKey) (*switchyard.ConfigEntry, error) {
+	return nil, errors.New("sqlite: open /var/lib/switchyard/secret.db: disk I/O error")
+}
+
+// TestNepxionErrorsHideInternals: a raw store or driver error reaches the
+// log with the request id, never the answer.
+func TestNepxionErrorsHideInternals(t *testing.T) {
+	env := apitest.Start(t)
+	env.Server.Config = brokenConfig{env.Config}
+	code, body := rawDo(t, "GET", env.URL+httpapi.NepxionPrefix+"/config/remote/view/g/svc", env.AdminToken, "")
+	if code != 500 || strings.Contains(body, "sqlite") || strings.Contains(body, "/var/lib") || !strings.Contains(body, "request id") {
+		t.Fatalf("internal error answer: %d %q", code, body)
 	}
 }

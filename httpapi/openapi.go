@@ -83,7 +83,7 @@ func (s *Server) operation(g *schemas, rt *Route, errRef map[string]any) map[str
 	case rt.Out != nil && rt.Out != reflect.TypeFor[NoBody]():
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.of(rt.Out)}}
 	}
-	responses[itoa(status)] = ok
+	responses[strconv.Itoa(status)] = ok
 	op["responses"] = responses
 	return op
 }
@@ -118,8 +118,9 @@ func requestBody(g *schemas, rt *Route) map[string]any {
 	if rt.In == nil {
 		return nil
 	}
-	if i := planOf(rt.In).body; i >= 0 {
-		return map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.of(rt.In.Field(i).Type)}}}
+	if p := planOf(rt.In); p.body >= 0 {
+		i := p.body
+		return map[string]any{"required": !p.bodyOptional, "content": map[string]any{"application/json": map[string]any{"schema": g.of(rt.In.Field(i).Type)}}}
 	}
 	return nil
 }
@@ -139,8 +140,6 @@ func operationID(rt *Route) string {
 	}
 	return b.String()
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.OpenAPI())

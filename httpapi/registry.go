@@ -4,19 +4,21 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/internal/watch"
 )
 
 // registryRoutes are the built-in registry.
 func (s *Server) registryRoutes() []*Route {
 	return []*Route{
-		Op(Route{Method: "POST", Path: "/api/registry/instances", Access: Agent, Action: "instance.register", Tag: "registry", Status: http.StatusCreated,
+		Op(Route{Method: "POST", Path: "/api/registry/instances", Access: Agent, Action: "instance.register", Tag: "registry", Status: http.StatusCreated, Quiet: true,
 			Summary: "Register an instance (data plane)"}, s.registerInstance),
-		Op(Route{Method: "PUT", Path: "/api/registry/instances/{id}/heartbeat", Access: Agent, Tag: "registry", Status: http.StatusNoContent,
+		Op(Route{Method: "PUT", Path: "/api/registry/instances/{id}/heartbeat", Access: Agent, Tag: "registry", Status: http.StatusNoContent, Quiet: true,
 			NoAudit: "a liveness ping every few seconds; register and deregister are audited",
 			Summary: "Keep an instance alive; 404 means register again"}, s.heartbeat),
-		Op(Route{Method: "DELETE", Path: "/api/registry/instances/{id}", Access: Agent, Action: "instance.deregister", Tag: "registry", Status: http.StatusNoContent,
+		Op(Route{Method: "DELETE", Path: "/api/registry/instances/{id}", Access: Agent, Action: "instance.deregister", Tag: "registry", Status: http.StatusNoContent, Quiet: true,
 			Summary: "Deregister an instance"}, s.deregister),
 		Op(Route{Method: "GET", Path: "/api/registry/instances", Access: SignedIn, Tag: "registry",
 			Summary: "Live instances, by service and group"}, s.listInstances),
@@ -24,7 +26,7 @@ func (s *Server) registryRoutes() []*Route {
 			Summary: "Services with their type, groups and online versions"}, s.listServices),
 		Op(Route{Method: "GET", Path: "/api/registry/groups", Access: SignedIn, Tag: "registry",
 			Summary: "The groups instances registered with, sorted"}, s.listRegistryGroups),
-		Raw(Route{Method: "GET", Path: "/api/registry/watch", Access: SignedIn, Tag: "registry", RawResponse: "application/json",
+		Raw(Route{Method: "GET", Path: "/api/registry/watch", Access: SignedIn, Tag: "registry", RawResponse: "application/json", Quiet: true,
 			Summary: "Long-poll: the instances of service= as soon as the registry revision differs from revision= (304 after timeout=)"}, s.watchRegistry),
 	}
 }
@@ -33,26 +35,63 @@ type instanceIn struct {
 	Body switchyard.Instance
 }
 
+// registerInstance checks the registration before it is audited or
+// stored, and records the caller as its owner: an agent that belongs to
+// groups registers instances of those groups only.
 func (s *Server) registerInstance(c *Call, in *instanceIn) (*switchyard.Instance, error) {
+	in.Body.Normalize()
+	if err := in.Body.Validate(); err != nil {
+		return nil, err
+	}
 	c.Audit("instance/"+in.Body.Service+"/"+in.Body.ID, in.Body.Address())
-	got, err := s.Registry.Register(c.R.Context(), &in.Body)
+	if u := c.User(); u.Role == switchyard.RoleAgent && len(u.Groups) > 0 && !u.InGroup(in.Body.Group) {
+		return nil, switchyard.Errorf(switchyard.CodeForbidden, "agent %s may register instances of its groups (%s) only, not of group %q", u.Name, strings.Join(u.Groups, ", "), in.Body.Group).
+			WithReason("auth.group", map[string]string{"group": in.Body.Group})
+	}
+	got, err := s.Registry.Register(registrant(c, false), &in.Body)
 	if err == nil {
 		c.Audit("instance/"+got.Service+"/"+got.ID, got.Address()+" version="+got.Version)
 	}
 	return got, err
 }
 
+// registrant is the call's context carrying who registers: the API token
+// or, for a console session, the user. Admins may beat for and remove
+// anyone's instance (override), never replace it by registering.
+func registrant(c *Call, override bool) context.Context {
+	p := c.Principal
+	if override && p.User.Role == switchyard.RoleAdmin {
+		return c.R.Context()
+	}
+	who := "user/" + p.User.ID
+	if p.Via == "token" && p.TokenID != "" {
+		who = "token/" + p.TokenID
+	}
+	return switchyard.WithRegistrant(c.R.Context(), who)
+}
+
 type idIn struct {
 	ID string `path:"id"`
 }
 
+// checkID refuses an id no registration can have, before it is audited.
+func checkID(id string) error {
+	return (&switchyard.Instance{ID: id}).ValidateID()
+}
+
 func (s *Server) heartbeat(c *Call, in *idIn) (*NoBody, error) {
-	return nil, s.Registry.Heartbeat(c.R.Context(), in.ID)
+	if err := checkID(in.ID); err != nil {
+		return nil, err
+	}
+	return nil, s.Registry.Heartbeat(registrant(c, true), in.ID)
 }
 
 func (s *Server) deregister(c *Call, in *idIn) (*NoBody, error) {
+	if err := checkID(in.ID); err != nil {
+		return nil, err
+	}
 	c.Audit("instance/"+in.ID, "")
-	return nil, s.Registry.Deregister(c.R.Context(), in.ID)
+	return nil, s.Registry.Deregister(registrant(c, true), in.ID)
 }
 
 type instancesIn struct {
@@ -144,22 +183,10 @@ type watchRegistryIn struct {
 }
 
 func (s *Server) watchRegistry(c *Call, in *watchRegistryIn) error {
-	timeout, err := pollTimeout(in.Timeout)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(c.R.Context(), timeout)
-	defer cancel()
-	ch, err := s.Registry.Watch(ctx, in.Service)
-	if err != nil {
-		return err
-	}
-	for e := range ch {
-		if e.Revision != in.Revision {
-			writeJSON(c.W, http.StatusOK, e)
-			return nil
-		}
-	}
-	c.W.WriteHeader(http.StatusNotModified)
-	return nil
+	return watch.LongPoll[switchyard.RegistryEvent]{Have: in.Revision, Timeout: in.Timeout, Write: writeJSON,
+		Watch: func(ctx context.Context) (<-chan switchyard.RegistryEvent, error) {
+			return s.Registry.Watch(ctx, in.Service)
+		},
+		Version: func(e switchyard.RegistryEvent) int64 { return e.Revision },
+	}.Serve(c.R.Context(), c.W)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/auth"
+	"github.com/switchyard-io/switchyard/release"
 )
 
 // releaseRoutes are the release console (document 003).
@@ -15,19 +17,21 @@ func (s *Server) releaseRoutes() []*Route {
 		Op(Route{Method: "POST", Path: "/api/releases", Access: Operator, Action: "release.create", Tag: "releases", Status: http.StatusCreated,
 			Summary: "Create a release (新建发布) of a group you belong to"}, s.createRelease),
 		Op(Route{Method: "GET", Path: "/api/releases/{name}", Access: SignedIn, Tag: "releases", Summary: "A release with its form and its lock"}, s.getRelease),
-		Op(Route{Method: "PATCH", Path: "/api/releases/{name}", Access: Operator, Action: "release.update", Tag: "releases",
+		Op(Route{Method: "PATCH", Path: "/api/releases/{name}", Access: Operator, Action: "release.update", Authorize: s.releaseGroup, Tag: "releases",
 			Summary: "Save the release page's form without publishing (needs the lock)"}, s.updateRelease),
-		Op(Route{Method: "DELETE", Path: "/api/releases/{name}", Access: Operator, Action: "release.delete", Tag: "releases", Status: http.StatusNoContent,
+		Op(Route{Method: "DELETE", Path: "/api/releases/{name}", Access: Operator, Action: "release.delete", Authorize: s.releaseGroup, Tag: "releases", Status: http.StatusNoContent,
 			Summary: "Delete a release (删除发布): only when ended or never executed"}, s.deleteRelease),
 		Op(Route{Method: "POST", Path: "/api/releases/{name}/preview", Access: SignedIn, Tag: "releases",
 			NoAudit: "a dry run that changes nothing",
 			Summary: "What an operation would publish: the YAML document, the XML rule, the versions and routes"}, s.previewRelease),
-		Op(Route{Method: "POST", Path: "/api/releases/{name}/operations", Access: Operator, Action: "release.operate", Tag: "releases",
+		Op(Route{Method: "POST", Path: "/api/releases/{name}/operations", Access: Operator, Action: "release.operate", Authorize: s.releaseGroup, Tag: "releases",
 			Summary: "Execute 兜底 (fallback), 发布 (release), 回滚 (rollback) or 结束 (end): publish, read back, save"}, s.operateRelease),
+		Op(Route{Method: "GET", Path: "/api/releases/{name}/status", Access: SignedIn, Tag: "releases", Quiet: true,
+			Summary: "The revision, state and lock of a release, polled by an open release page to notice at once that it changed underneath or that its lock changed hands"}, s.releaseStatus),
 		Op(Route{Method: "GET", Path: "/api/releases/{name}/history", Access: SignedIn, Tag: "releases", Summary: "The operations of a release, newest first"}, s.releaseHistory),
 		Op(Route{Method: "GET", Path: "/api/releases/{name}/rule", Access: SignedIn, Tag: "releases",
 			Summary: "The rule in effect at the release's key (当前生效的策略), as XML and as a topology"}, s.releaseRule),
-		Op(Route{Method: "POST", Path: "/api/releases/{name}/lock", Access: Operator, Action: "release.lock", Tag: "releases",
+		Op(Route{Method: "POST", Path: "/api/releases/{name}/lock", Access: Operator, Action: "release.lock", Tag: "releases", Quiet: true,
 			Summary: "Take or renew the operating lock (renew while the release page is open)"}, s.lockRelease),
 		Op(Route{Method: "DELETE", Path: "/api/releases/{name}/lock", Access: Operator, Action: "release.unlock", Tag: "releases", Status: http.StatusNoContent,
 			Summary: "Give the lock up"}, s.unlockRelease),
@@ -36,6 +40,17 @@ func (s *Server) releaseRoutes() []*Route {
 		Op(Route{Method: "GET", Path: "/api/registry/versions", Access: SignedIn, Tag: "registry",
 			Summary: "Online versions of services, old to new (the release page's version list)"}, s.serviceVersions),
 	}
+}
+
+// releaseGroup authorizes a change of the release named in the path: only
+// members of its group (and admins), checked before the body is read.
+func (s *Server) releaseGroup(c *Call) error {
+	c.Audit("release/"+c.R.PathValue("name"), "")
+	r, err := s.Store.FindRelease(c.R.Context(), c.R.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	return release.Authorize(c.User(), r.Group)
 }
 
 type releaseNameIn struct {
@@ -48,6 +63,9 @@ type listReleasesIn struct {
 
 func (s *Server) listReleases(c *Call, in *listReleasesIn) (*[]*switchyard.ReleaseView, error) {
 	list, err := s.Releases.List(c.R.Context(), in.Group)
+	for _, v := range list {
+		v.ReleaseAccess = release.Allowed(c.R.Context(), c.User(), &v.Release, v.Lock)
+	}
 	return &list, err
 }
 
@@ -61,7 +79,12 @@ func (s *Server) createRelease(c *Call, in *createReleaseIn) (*switchyard.Releas
 }
 
 func (s *Server) getRelease(c *Call, in *releaseNameIn) (*switchyard.ReleaseView, error) {
-	return s.Releases.Get(c.R.Context(), in.Name)
+	v, err := s.Releases.Get(c.R.Context(), in.Name)
+	if err != nil {
+		return nil, err
+	}
+	v.ReleaseAccess = release.Allowed(c.R.Context(), c.User(), &v.Release, v.Lock)
+	return v, nil
 }
 
 type updateReleaseIn struct {
@@ -116,11 +139,29 @@ func (s *Server) releaseRule(c *Call, in *releaseNameIn) (*switchyard.RuleView, 
 	return s.Releases.EffectiveRule(c.R.Context(), in.Name)
 }
 
+func (s *Server) releaseStatus(c *Call, in *releaseNameIn) (*switchyard.ReleaseStatus, error) {
+	return s.Releases.Status(c.R.Context(), c.User(), in.Name)
+}
+
+// lockSession names the caller's session for the release lock (release.WithSession):
+// the browser session or the API token; "" for callers with neither.
+func lockSession(p *auth.Principal) string {
+	switch {
+	case p == nil:
+		return ""
+	case p.SessionID != "":
+		return "session/" + p.SessionID
+	case p.TokenID != "":
+		return "token/" + p.TokenID
+	}
+	return ""
+}
+
 func (s *Server) lockRelease(c *Call, in *releaseNameIn) (*switchyard.ReleaseLock, error) {
 	c.Audit("release/"+in.Name, "lock")
 	before, _ := s.Store.FindReleaseLock(c.R.Context(), in.Name, s.Now())
 	l, err := s.Releases.Lock(c.R.Context(), c.User(), in.Name)
-	if err == nil && before != nil && before.Holder == l.Holder {
+	if err == nil && before.HeldBy(l.Holder, l.Session) {
 		c.SkipAudit() // a renewal every few seconds while the page is open
 	}
 	return l, err

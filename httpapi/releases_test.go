@@ -158,11 +158,11 @@ func urlq(s string) string { return url.QueryEscape(s) }
 func TestNepxionStrategyEndpoints(t *testing.T) {
 	env, _ := guideEnv(t)
 	base := env.URL + httpapi.NepxionPrefix + "/strategy"
-	sample, err := os.ReadFile(filepath.Join("..", "rule", "testdata", "nepxion", "sample.yaml"))
+	sample, err := os.ReadFile(filepath.Join("..", "rule", "releasedoc", "testdata", "nepxion", "sample.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	expected, _ := os.ReadFile(filepath.Join("..", "rule", "testdata", "nepxion", "derived", "sample.yaml.expected.xml"))
+	expected, _ := os.ReadFile(filepath.Join("..", "rule", "releasedoc", "testdata", "nepxion", "derived", "sample.yaml.expected.xml"))
 	code, body := rawDo(t, "POST", base+"/parse-version-release-yaml", env.AdminToken, string(sample))
 	if code != 200 || body != string(expected) {
 		t.Fatalf("parse: %d\n%s", code, body)

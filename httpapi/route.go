@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"cmp"
 	"net/http"
 	"reflect"
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
+	"github.com/switchyard-io/switchyard/release"
 )
 
 // Access is who may call a route.
@@ -34,9 +36,19 @@ type Route struct {
 	// NoAudit, when set, says why a write is not audited (liveness pings
 	// such as heartbeats, which would drown the log).
 	NoAudit string
+	// Quiet routes are the data plane's and the console's machine chatter
+	// (heartbeats, watches, metric reports, lock renewals, registrations,
+	// which the registry reports as instance up/down): their access lines
+	// are at debug level unless they fail with a server error.
+	Quiet   bool
 	Summary string
 	Tag     string
 	Status  int // success status; 200 if zero
+	// Authorize, when set, is the route's own permission check (the group
+	// a change belongs to). It runs after authentication and before the
+	// request body is read or parsed, so nobody without the permission can
+	// make the server parse anything.
+	Authorize func(c *Call) error
 
 	// In holds the path/query/header parameters (struct tags path, query,
 	// header) and the JSON request body (field Body); Out is the JSON
@@ -129,6 +141,25 @@ func Raw[In any](rt Route, fn func(c *Call, in *In) error) *Route {
 		}
 	}
 	return &rt
+}
+
+// groupParam authorizes a change of the config key named by the path
+// (group, and dataId or serviceId; the group's own key without either)
+// through the release service's one authorizer.
+func groupParam(param string) func(c *Call) error {
+	return func(c *Call) error {
+		group := c.R.PathValue(param)
+		c.Audit("config/"+group+"/"+cmp.Or(c.R.PathValue("dataId"), c.R.PathValue("serviceId"), group), "")
+		return release.Authorize(c.User(), group)
+	}
+}
+
+// authorize runs the route's own permission check, if any.
+func (c *Call) authorize() error {
+	if c.Route.Authorize == nil || c.Principal == nil {
+		return nil
+	}
+	return c.Route.Authorize(c)
 }
 
 // fail writes err as the response.

@@ -9,7 +9,10 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/auth"
+	"github.com/switchyard-io/switchyard/internal/localcall"
 	"github.com/switchyard-io/switchyard/release"
+	"github.com/switchyard-io/switchyard/verify"
+	"github.com/switchyard-io/switchyard/workflow"
 )
 
 // SessionCookie is the name of the console session cookie.
@@ -29,7 +32,13 @@ type Deps struct {
 	Metrics   switchyard.MetricsProvider
 	Collector switchyard.MetricsCollector
 	Releases  *release.Service
+	// Workflows is the workflow engine's service (nil: the workflow and
+	// execution routes answer unavailable).
+	Workflows *workflow.Service
 	Logger    *slog.Logger
+	// Verify runs the verification tests (nil: their routes answer
+	// unavailable).
+	Verify *verify.Service
 }
 
 // Server is the control plane's HTTP API.
@@ -41,6 +50,8 @@ type Server struct {
 	Metrics   switchyard.MetricsProvider
 	Collector switchyard.MetricsCollector
 	Releases  *release.Service
+	Workflows *workflow.Service
+	Verify    *verify.Service
 	Logger    *slog.Logger
 	Now       func() time.Time
 	// Version is reported by /healthz and the OpenAPI document.
@@ -50,8 +61,9 @@ type Server struct {
 	// UI serves the console for every path outside /api; nil serves nothing.
 	UI http.Handler
 	// NepxionOpenOnLoopback lets calls from this machine use the
-	// Nepxion-compatible endpoints without a token, as the guide's scripts
-	// expect. Only the demo sets it, and says so in its log.
+	// Nepxion-compatible endpoints of NepxionConsole without a token, as the
+	// guide's scripts expect (never those under /nepxion/ of Handler). Only
+	// the demo sets it, and says so in its log.
 	NepxionOpenOnLoopback bool
 	// Checks are the readiness checks of /readyz besides the store.
 	Checks map[string]func(ctx context.Context) error
@@ -67,7 +79,7 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{Store: d.Store, Auth: d.Auth, Config: d.Config, Registry: d.Registry, Metrics: d.Metrics, Collector: d.Collector, Releases: d.Releases, Logger: d.Logger,
+	s := &Server{Store: d.Store, Auth: d.Auth, Config: d.Config, Registry: d.Registry, Metrics: d.Metrics, Collector: d.Collector, Releases: d.Releases, Workflows: d.Workflows, Verify: d.Verify, Logger: d.Logger,
 		Now: time.Now, Version: "dev", Checks: map[string]func(context.Context) error{}}
 	s.Handle(s.identityRoutes()...)
 	s.Handle(s.systemRoutes()...)
@@ -75,7 +87,11 @@ func New(d Deps) *Server {
 	s.Handle(s.registryRoutes()...)
 	s.Handle(s.metricsRoutes()...)
 	s.Handle(s.releaseRoutes()...)
+	s.Handle(s.workflowRoutes()...)
+	s.Handle(s.executionRoutes()...)
 	s.Handle(s.nepxionRoutes()...)
+	s.Handle(s.verifyRoutes()...)
+	s.Handle(s.nepxionAutomationRoutes()...)
 	return s
 }
 
@@ -109,8 +125,13 @@ func (s *Server) Handler() http.Handler {
 // the handler, then the audit record.
 func (s *Server) wrap(rt *Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sw, ok := w.(*statusWriter); ok && rt.Quiet {
+			sw.quiet = true
+		}
 		c := &Call{W: w, R: r, Route: rt, srv: s}
 		if err := s.admit(c); err != nil {
+			c.fail(err)
+		} else if err := c.authorize(); err != nil {
 			c.fail(err)
 		} else {
 			rt.serve(c)
@@ -131,10 +152,16 @@ func (s *Server) admit(c *Call) error {
 		}
 		return err
 	}
-	if p == nil && c.Route.Tag == "nepxion" && s.NepxionOpenOnLoopback && isLoopback(c.R) {
+	if p == nil && c.Route.Tag == "nepxion" && s.NepxionOpenOnLoopback && onNepxionConsole(c.R) && isLoopback(c.R) {
+		// Open to programs on this machine, not to the pages its browser
+		// shows (cross-site requests, DNS rebinding).
+		if err := localcall.CheckLoopback(c.R); err != nil {
+			return err
+		}
 		p = &auth.Principal{User: &switchyard.User{Name: "nepxion-loopback", Role: switchyard.RoleAdmin}, Via: "loopback"}
 	}
 	c.Principal = p
+	c.R = c.R.WithContext(release.WithSession(c.R.Context(), lockSession(p)))
 	if c.Route.Access == Public {
 		return nil
 	}

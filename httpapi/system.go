@@ -65,7 +65,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, switchyard.Health{Status: "ok", Version: s.Version, Time: s.Now().UTC()})
 }
 
-// readyz answers 200 when the store and every registered check answer.
+// readyz answers 200 when the store and every registered check answer. It
+// is public, so a failing check says only "unavailable"; why goes to the
+// log.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
@@ -76,7 +78,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	for name, check := range checks {
 		if err := check(ctx); err != nil {
-			h.Status, h.Checks[name] = "unavailable", err.Error()
+			h.Status, h.Checks[name] = "unavailable", "unavailable"
+			s.Logger.WarnContext(ctx, "readiness check failed", "check", name, "err", err)
 		} else {
 			h.Checks[name] = "ok"
 		}

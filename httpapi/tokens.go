@@ -29,7 +29,7 @@ type createTokenIn struct {
 func (s *Server) createToken(c *Call, in *createTokenIn) (*switchyard.IssuedToken, error) {
 	it, err := s.Auth.IssueToken(c.R.Context(), c.User(), in.Body)
 	if err != nil {
-		c.Audit("token/", "name="+in.Body.Name)
+		c.Audit("token/", "name="+switchyard.Truncate(in.Body.Name, 100))
 		return nil, err
 	}
 	c.Audit("token/"+it.Token.ID, "name="+it.Token.Name)
@@ -40,7 +40,13 @@ type tokenIDIn struct {
 	ID string `path:"id"`
 }
 
+// maxTokenID bounds a token ID in a path: longer ones name no token.
+const maxTokenID = 64
+
 func (s *Server) revokeToken(c *Call, in *tokenIDIn) (*switchyard.Token, error) {
+	if len(in.ID) > maxTokenID {
+		return nil, switchyard.Errorf(switchyard.CodeNotFound, "no token has an ID of %d bytes", len(in.ID)).WithReason("token.not_found", nil)
+	}
 	c.Audit("token/"+in.ID, "")
 	t, err := s.Store.FindToken(c.R.Context(), in.ID)
 	if err != nil {
@@ -51,6 +57,7 @@ func (s *Server) revokeToken(c *Call, in *tokenIDIn) (*switchyard.Token, error) 
 		return nil, switchyard.Errorf(switchyard.CodeNotFound, "token %s not found", in.ID).WithReason("token.not_found", nil)
 	}
 	c.Audit("token/"+in.ID, "name="+t.Name)
+	defer s.Auth.Forget()
 	return s.Store.RevokeToken(c.R.Context(), in.ID, s.Now())
 }
 

@@ -10,8 +10,7 @@ import (
 	"time"
 
 	"github.com/switchyard-io/switchyard"
-	ccbuiltin "github.com/switchyard-io/switchyard/configcenter/builtin"
-	regbuiltin "github.com/switchyard-io/switchyard/registry/builtin"
+	"github.com/switchyard-io/switchyard/builtin"
 	"github.com/switchyard-io/switchyard/release"
 	"github.com/switchyard-io/switchyard/store/sqlite"
 )
@@ -73,7 +72,7 @@ type env struct {
 	svc   *release.Service
 	store switchyard.Store
 	cc    *flakyConfig
-	reg   *regbuiltin.Registry
+	reg   *builtin.Registry
 	clock *clock
 	ids   map[string]string // instance name → id
 }
@@ -86,7 +85,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	c := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
-	e := &env{store: st, cc: &flakyConfig{ConfigCenter: ccbuiltin.New(st, nil)}, reg: regbuiltin.New(), clock: c, ids: map[string]string{}}
+	e := &env{store: st, cc: &flakyConfig{ConfigCenter: builtin.NewConfigCenter(st, nil)}, reg: builtin.NewRegistry(), clock: c, ids: map[string]string{}}
 	for _, in := range []struct {
 		name, service, version string
 		port                   int

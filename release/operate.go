@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/rule"
+	"github.com/switchyard-io/switchyard/rule/releasedoc"
 )
 
 // transitions is the state machine: for each operation, the states it may
@@ -48,19 +49,17 @@ type plan struct {
 	release  *switchyard.Release
 	spec     switchyard.ReleaseSpec
 	next     switchyard.ReleaseState
-	doc      *rule.ReleaseDoc
+	doc      *releasedoc.Doc
 	base     *switchyard.ConfigEntry
 	rule     *rule.Rule
 	versions []switchyard.ServiceVersions
 }
 
-// prepare checks and computes an operation: state, form, versions online,
-// the rule it publishes on top of the stored one.
-func (s *Service) prepare(ctx context.Context, name string, req switchyard.OperationRequest) (*plan, error) {
-	r, err := s.Store.FindRelease(ctx, name)
-	if err != nil {
-		return nil, err
-	}
+// prepare checks and computes an operation on r (as read from the store):
+// state, form, versions online, the rule it publishes on top of the stored
+// one.
+func (s *Service) prepare(ctx context.Context, r *switchyard.Release, req switchyard.OperationRequest) (*plan, error) {
+	name := r.Name
 	if req.Revision != 0 && req.Revision != r.Revision {
 		return nil, switchyard.Errorf(switchyard.CodeConflict, "release %q was changed by someone else (revision %d is stale); reload and try again", name, req.Revision).
 			WithReason("revision.stale", map[string]string{"kind": "release", "name": name})
@@ -76,7 +75,7 @@ func (s *Service) prepare(ctx context.Context, name string, req switchyard.Opera
 			return nil, switchyard.FieldErrorf("spec.gatewayOnly", "release.fixed", "the gateway-only switch is fixed once the release exists").WithReason("release.fixed", map[string]string{"field": "gatewayOnly"})
 		}
 	}
-	normalizeSpec(&p.spec)
+	defaultSpec(&p.spec)
 	if err := validate(&p.spec, r.App, req.Operation); err != nil {
 		return nil, err
 	}
@@ -107,16 +106,16 @@ func (s *Service) prepare(ctx context.Context, name string, req switchyard.Opera
 //
 // Other elements of the stored rule (discovery filters, failover,
 // blacklists, parameters) are kept.
-func ruleFor(op switchyard.Operation, base *rule.Rule, doc *rule.ReleaseDoc, instances []rule.Instance, versions []switchyard.ServiceVersions) (*rule.Rule, error) {
+func ruleFor(op switchyard.Operation, base *rule.Rule, doc *releasedoc.Doc, instances []rule.Instance, versions []switchyard.ServiceVersions) (*rule.Rule, error) {
 	var r *rule.Rule
 	var err error
 	switch op {
 	case switchyard.OpFallback, switchyard.OpRollback:
-		r, err = rule.CreateRelease(rule.ClearRelease(base), doc, instances)
+		r, err = releasedoc.CreateRelease(releasedoc.ClearRelease(base), doc, instances)
 	case switchyard.OpRelease:
-		r, err = rule.CreateRelease(base, doc, instances)
+		r, err = releasedoc.CreateRelease(base, doc, instances)
 	case switchyard.OpEnd:
-		r = rule.ClearRelease(base)
+		r = releasedoc.ClearRelease(base)
 		if oldOnline(versions) {
 			r.Strategy = &rule.Strategy{Version: versionMap(versions, func(v switchyard.ServiceVersions) string { return v.New })}
 		}
@@ -165,8 +164,7 @@ func (s *Service) instances(ctx context.Context, services []string) ([]rule.Inst
 			return nil, switchyard.Errorf(switchyard.CodeUnavailable, "cannot read the instances of %s from the registry: %v", svc, err).WithCause(err)
 		}
 		for _, in := range list {
-			out = append(out, rule.Instance{Service: in.Service, Version: in.Version, Region: in.Region, Env: in.Env, Zone: in.Zone, Group: in.Group,
-				Host: in.Host, Port: in.Port, ID: in.ID, Type: in.Type, StartTime: in.StartTime, Metadata: in.Metadata})
+			out = append(out, rule.InstanceOf(in))
 		}
 	}
 	return out, nil
@@ -204,7 +202,11 @@ func versionsOf(instances []rule.Instance, services []string, sort string) ([]sw
 
 // Preview works out what an operation would publish, without publishing.
 func (s *Service) Preview(ctx context.Context, name string, req switchyard.OperationRequest) (*switchyard.Preview, error) {
-	p, err := s.prepare(ctx, name, req)
+	r, err := s.Store.FindRelease(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.prepare(ctx, r, req)
 	if err != nil {
 		return nil, err
 	}
@@ -212,8 +214,8 @@ func (s *Service) Preview(ctx context.Context, name string, req switchyard.Opera
 	if p.rule.Strategy != nil {
 		out.Default = p.rule.Strategy.Version
 	}
-	if p.rule.Release != nil {
-		for _, rt := range p.rule.Release.Routes {
+	if p.rule.StrategyRelease != nil {
+		for _, rt := range p.rule.StrategyRelease.Routes {
 			out.Routes = append(out.Routes, switchyard.RouteView{ID: rt.ID, Type: string(rt.Type), Value: rt.Value})
 		}
 	}
@@ -225,10 +227,9 @@ func (s *Service) Preview(ctx context.Context, name string, req switchyard.Opera
 	return out, nil
 }
 
-// Execute runs an operation: checks, the lock, the publish with read-back,
-// then the release and its history saved together. If saving fails after
-// the publish, the publish is reverted: state, form, history and config
-// center stay as they were.
+// Execute runs an operation: checks, the lock, then the one publish path,
+// which saves the release and its history together with the write (and
+// finishes or undoes it on the next start if the server dies in between).
 func (s *Service) Execute(ctx context.Context, actor *switchyard.User, name string, req switchyard.OperationRequest) (*switchyard.OperationResult, error) {
 	r, err := s.Store.FindRelease(ctx, name)
 	if err != nil {
@@ -237,31 +238,37 @@ func (s *Service) Execute(ctx context.Context, actor *switchyard.User, name stri
 	if err := mayOperate(actor, r.Group); err != nil {
 		return nil, err
 	}
-	if _, err := s.hold(ctx, actor, name); err != nil {
-		return nil, err
+	// The lock of the caller's session (an ended release holds none:
+	// prepare refuses every operation on it).
+	if r.State != switchyard.StateEnded {
+		if _, err := s.hold(ctx, actor, name, s.LockTTL); err != nil {
+			return nil, err
+		}
 	}
-	p, err := s.prepare(ctx, name, req)
+	ro, err := s.rollOut(ctx, actor, r, req)
 	if err != nil {
 		return nil, err
 	}
-	pub, err := s.publish(ctx, p.release.Key(), p.base, p.rule, actor.Name)
+	p, err := s.prepare(ctx, r, req)
 	if err != nil {
-		return nil, err
+		return nil, ro.end(err)
 	}
 	now := s.Now()
 	rel := *p.release
 	before := rel.State
 	rel.State, rel.Spec, rel.Type = p.next, p.spec, p.spec.Type()
-	rel.ExecutedAt, rel.ExecutedBy, rel.ConfigVersion = &now, actor.Name, pub.Version
+	rel.ExecutedAt, rel.ExecutedBy = &now, actor.Name
 	h := &switchyard.ReleaseHistory{Release: name, Operation: req.Operation, StateBefore: before, StateAfter: p.next, Type: rel.Type,
-		YAML: string(p.doc.YAML()), XML: pub.XML, ConfigKey: pub.Key, ConfigVersion: pub.Version, By: actor.Name, At: now}
-	if pub.Unchanged {
-		h.Detail = "the rule was already in place; nothing new was written"
+		YAML: string(p.doc.YAML()), ConfigKey: rel.Key(), By: actor.Name, At: now}
+	if ro != nil {
+		h.Detail = summaryOf(ro.p)
 	}
-	if err := s.Store.UpdateRelease(ctx, &rel, h); err != nil {
-		return nil, s.revert(ctx, pub, actor.Name, err)
+	pub, err := s.write(ctx, &write{actor: actor, action: "release." + string(req.Operation), key: rel.Key(), base: p.base,
+		text: Text{Content: string(p.rule.XML()), Format: "xml"}, skipUnchanged: true, release: &rel, history: h})
+	if err != nil {
+		return nil, ro.end(err)
 	}
-	return &switchyard.OperationResult{Release: &rel, History: h, XML: pub.XML, Version: pub.Version}, nil
+	return &switchyard.OperationResult{Release: &rel, History: h, XML: pub.XML, Version: pub.Version, Rollout: ro.done()}, nil
 }
 
 // History lists a release's operations, newest first.

@@ -143,7 +143,13 @@ func TestLockExpiryAndBreak(t *testing.T) {
 	if code(err) != switchyard.CodeConflict || switchyard.AsError(err).Params["holder"] != "alice" {
 		t.Fatalf("bob: %v; want a conflict naming alice", err)
 	}
+	if err := e.svc.Unlock(t.Context(), bob, "r"); code(err) != switchyard.CodeConflict || !strings.Contains(err.Error(), "alice") {
+		t.Fatalf("bob giving up alice's lock: %v; want a conflict naming alice", err)
+	}
 	e.clock.advance(2 * time.Minute) // alice closed her page: the lease runs out
+	if err := e.svc.Unlock(t.Context(), alice, "r"); err != nil {
+		t.Fatalf("giving up an expired lock is nothing to do: %v", err)
+	}
 	if l, err := e.svc.Lock(t.Context(), bob, "r"); err != nil || l.Holder != "bob" {
 		t.Fatalf("after expiry: %+v, %v", l, err)
 	}
@@ -179,11 +185,11 @@ func TestGroupPermissions(t *testing.T) {
 			}
 			checks := map[string]error{}
 			_, checks["lock"] = e.svc.Lock(t.Context(), a.user, name)
-			e.store.ReleaseReleaseLock(t.Context(), name, "")
+			e.store.ReleaseReleaseLock(t.Context(), name, "", "")
 			_, checks["update"] = e.svc.Update(t.Context(), a.user, name, switchyard.ReleaseUpdate{})
-			e.store.ReleaseReleaseLock(t.Context(), name, "")
+			e.store.ReleaseReleaseLock(t.Context(), name, "", "")
 			_, checks["fallback"] = e.run(t, a.user, name, switchyard.OpFallback)
-			e.store.ReleaseReleaseLock(t.Context(), name, "")
+			e.store.ReleaseReleaseLock(t.Context(), name, "", "")
 			for what, err := range checks {
 				if a.allowed && code(err) == switchyard.CodeForbidden || !a.allowed && code(err) != switchyard.CodeForbidden {
 					t.Errorf("%s by %s: %v", what, a.user.Name, err)
@@ -275,6 +281,15 @@ func (f *failingStore) UpdateRelease(ctx context.Context, r *switchyard.Release,
 		return errors.New("sqlite: disk full")
 	}
 	return f.Store.UpdateRelease(ctx, r, h)
+}
+
+// FinishPublishIntent fails when it would save a release (the write of an
+// operation's outcome), not when it only drops an intent.
+func (f *failingStore) FinishPublishIntent(ctx context.Context, id string, r *switchyard.Release, h *switchyard.ReleaseHistory) error {
+	if f.fail && r != nil {
+		return errors.New("sqlite: disk full")
+	}
+	return f.Store.FinishPublishIntent(ctx, id, r, h)
 }
 
 // TestStaleReleaseRevisionIsRefusedBeforePublishing: an operation based on

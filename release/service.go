@@ -22,6 +22,15 @@ type Service struct {
 	// LockTTL is the lease of the operating lock; the release page renews
 	// it while open.
 	LockTTL time.Duration
+	// Hook, when set, is called at the named points of every publish
+	// ("publish.recorded" after the intent is stored, "publish.written"
+	// after the config center accepted the write, "publish.finishing"
+	// before the release is saved). The crash tests kill the process there;
+	// nothing else sets it.
+	Hook func(point string)
+	// Rollouts, when set, lets 执行发布 deploy the new version first and
+	// 结束发布 take the old one offline first (rollout.go).
+	Rollouts *Rollouts
 }
 
 // New returns a release service.
@@ -52,7 +61,7 @@ func (s *Service) Create(ctx context.Context, actor *switchyard.User, nr switchy
 	if err := mayOperate(actor, r.Group); err != nil {
 		return nil, err
 	}
-	normalizeSpec(&r.Spec)
+	defaultSpec(&r.Spec)
 	if err := checkDraft(&r.Spec, r.App); err != nil {
 		return nil, err
 	}
@@ -95,7 +104,7 @@ func validateText(field, v string, max int) error {
 		return switchyard.FieldErrorf(field, field+".required", "%s is required", field).WithReason("field.required", map[string]string{"field": field})
 	}
 	if utf8.RuneCountInString(v) > max {
-		return switchyard.FieldErrorf(field, "field.length", "%s must be at most %d characters", field, max).WithReason("field.length", map[string]string{"field": field, "max": itoa(max)})
+		return switchyard.FieldErrorf(field, "field.length", "%s must be at most %d characters", field, max).WithReason("field.length", map[string]string{"field": field, "max": strconv.Itoa(max)})
 	}
 	for _, c := range v {
 		if c == '/' || unicode.IsControl(c) {
@@ -105,36 +114,87 @@ func validateText(field, v string, max int) error {
 	return nil
 }
 
-// Get returns a release with its lock.
+// Get returns a release with its lock (none when it ended) and the display
+// names of its creator and last executor.
 func (s *Service) Get(ctx context.Context, name string) (*switchyard.ReleaseView, error) {
 	r, err := s.Store.FindRelease(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	l, err := s.Store.FindReleaseLock(ctx, name, s.Now())
+	l, err := s.lockOf(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return &switchyard.ReleaseView{Release: *r, Lock: l}, nil
+	v := &switchyard.ReleaseView{Release: *r, Lock: l}
+	s.nameViews(ctx, []*switchyard.ReleaseView{v})
+	return v, nil
 }
 
-// List lists releases with their locks, newest first; group "" lists
-// every group.
+// List lists releases with their locks (none on an ended release), newest
+// first; group "" lists every group.
 func (s *Service) List(ctx context.Context, group string) ([]*switchyard.ReleaseView, error) {
 	list, err := s.Store.FindReleases(ctx, switchyard.ReleaseFilter{Group: group})
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
+	locks, err := s.Store.ReleaseLocks(ctx, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	held := make(map[string]*switchyard.ReleaseLock, len(locks))
+	for _, l := range locks {
+		held[l.Release] = l
+	}
 	out := make([]*switchyard.ReleaseView, 0, len(list))
 	for _, r := range list {
-		l, err := s.Store.FindReleaseLock(ctx, r.Name, now)
-		if err != nil {
-			return nil, err
+		v := &switchyard.ReleaseView{Release: *r}
+		if r.State != switchyard.StateEnded {
+			v.Lock = held[r.Name]
 		}
-		out = append(out, &switchyard.ReleaseView{Release: *r, Lock: l})
+		out = append(out, v)
 	}
+	s.nameViews(ctx, out)
 	return out, nil
+}
+
+// nameViews fills in the display names of the creators and executors (the
+// lock carries its holder's): the user name when a user has none or is
+// gone, or is a system actor. A view or two looks its people up one by one;
+// a table reads the users once (FindUsers) rather than once a person.
+func (s *Service) nameViews(ctx context.Context, views []*switchyard.ReleaseView) {
+	shown := map[string]string{}
+	for _, v := range views {
+		for _, user := range []string{v.CreatedBy, v.ExecutedBy} {
+			if user != "" {
+				shown[user] = user
+			}
+		}
+	}
+	if len(shown) > 2 {
+		users, err := s.Store.FindUsers(ctx, switchyard.UserFilter{})
+		if err != nil {
+			s.Logger.DebugContext(ctx, "look up display names", "err", err)
+		}
+		for _, u := range users {
+			if _, ok := shown[u.Name]; ok && u.DisplayName != "" {
+				shown[u.Name] = u.DisplayName
+			}
+		}
+	} else {
+		for user := range shown {
+			if u, err := s.Store.FindUserByName(ctx, user); err == nil && u.DisplayName != "" {
+				shown[user] = u.DisplayName
+			} else if err != nil && !switchyard.IsCode(err, switchyard.CodeNotFound) {
+				s.Logger.DebugContext(ctx, "look up a display name", "user", user, "err", err)
+			}
+		}
+	}
+	for _, v := range views {
+		v.CreatedByName, v.ExecutedByName = shown[v.CreatedBy], shown[v.ExecutedBy]
+		if v.Lock != nil && v.Lock.HolderName == "" {
+			v.Lock.HolderName = v.Lock.Holder
+		}
+	}
 }
 
 // Update saves the form without publishing (needs the lock).
@@ -147,9 +207,9 @@ func (s *Service) Update(ctx context.Context, actor *switchyard.User, name strin
 		return nil, err
 	}
 	if r.State == switchyard.StateEnded {
-		return nil, switchyard.Errorf(switchyard.CodeConflict, "release %q has ended; it can only be deleted", name).WithReason("release.ended", nil)
+		return nil, ended(name)
 	}
-	if _, err := s.hold(ctx, actor, r.Name); err != nil {
+	if _, err := s.hold(ctx, actor, r.Name, s.LockTTL); err != nil {
 		return nil, err
 	}
 	r.Revision = upd.Revision
@@ -161,7 +221,7 @@ func (s *Service) Update(ctx context.Context, actor *switchyard.User, name strin
 		if spec.GatewayOnly != r.Spec.GatewayOnly {
 			return nil, switchyard.FieldErrorf("spec.gatewayOnly", "release.fixed", "the gateway-only switch is fixed once the release exists").WithReason("release.fixed", map[string]string{"field": "gatewayOnly"})
 		}
-		normalizeSpec(&spec)
+		defaultSpec(&spec)
 		if err := checkDraft(&spec, r.App); err != nil {
 			return nil, err
 		}
@@ -177,7 +237,8 @@ func (s *Service) Update(ctx context.Context, actor *switchyard.User, name strin
 }
 
 // Delete removes a release: only one that ended, or never executed (nothing
-// of it is live).
+// of it is live), and not while someone else (or the caller in another
+// session) operates a never executed one; an ended release holds no lock.
 func (s *Service) Delete(ctx context.Context, actor *switchyard.User, name string, revision int64) error {
 	r, err := s.Store.FindRelease(ctx, name)
 	if err != nil {
@@ -186,16 +247,36 @@ func (s *Service) Delete(ctx context.Context, actor *switchyard.User, name strin
 	if err := mayOperate(actor, r.Group); err != nil {
 		return err
 	}
-	if r.State != switchyard.StateEnded && r.State != switchyard.StateNew {
-		return switchyard.Errorf(switchyard.CodeConflict, "release %q is in state %s; only an ended (结束) or never executed release can be deleted", name, r.State).
-			WithReason("release.delete.state", map[string]string{"state": string(r.State)})
-	}
-	if l, err := s.Store.FindReleaseLock(ctx, name, s.Now()); err != nil {
+	if err := deletable(r); err != nil {
 		return err
-	} else if l != nil && l.Holder != actor.Name {
-		return lockedBy(l)
+	}
+	l, err := s.lockOf(ctx, r)
+	if err != nil {
+		return err
+	}
+	if err := notLockedByOther(ctx, actor, l); err != nil {
+		return err
+	}
+	if err := noExecution(ctx, s.Store, name); err != nil {
+		return err
 	}
 	return s.Store.DeleteRelease(ctx, name, revision)
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+// noExecution refuses while a workflow execution of the release is
+// running or paused: an ended release holds no lock, but the execution
+// that ended it may still be on its last steps (the report, the end).
+func noExecution(ctx context.Context, st switchyard.Store, name string) error {
+	for _, status := range []switchyard.ExecutionStatus{switchyard.ExecRunning, switchyard.ExecPaused} {
+		list, err := st.FindExecutions(ctx, switchyard.ExecutionFilter{ReleaseID: name, Status: status, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			e := list[0]
+			return switchyard.Errorf(switchyard.CodeConflict, "execution %s of release %q is %s; it cannot be deleted until the execution ends", e.ID, name, e.Status).
+				WithReason("release.execution", map[string]string{"id": e.ID, "status": string(e.Status)})
+		}
+	}
+	return nil
+}

@@ -8,54 +8,102 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/rule"
+	"github.com/switchyard-io/switchyard/rule/releasedoc"
 )
 
-// normalizeSpec trims what people type: service ids, expressions, the inner
-// header ("内置条件，需要首尾判断是否有空格").
-func normalizeSpec(s *switchyard.ReleaseSpec) {
-	for i, svc := range s.Services {
-		s.Services[i] = strings.ToLower(strings.TrimSpace(svc))
-	}
+// defaultSpec fills what a form may leave out: the sort (by version) and
+// empty lists. It changes nothing typed: text with leading or trailing
+// spaces is refused (spaceErrors), not trimmed.
+func defaultSpec(s *switchyard.ReleaseSpec) {
 	if s.Services == nil {
 		s.Services = []string{}
 	}
 	if s.Sort == "" {
 		s.Sort = "version"
 	}
-	s.GreenExpression, s.BlueExpression = strings.TrimSpace(s.GreenExpression), strings.TrimSpace(s.BlueExpression)
-	for i := range s.GrayConditions {
-		s.GrayConditions[i].Expression = strings.TrimSpace(s.GrayConditions[i].Expression)
-	}
 	if s.GrayConditions == nil {
 		s.GrayConditions = []switchyard.GrayCondition{}
 	}
-	if len(s.Header) > 0 {
-		h := make(map[string]string, len(s.Header))
-		for k, v := range s.Header {
-			h[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-		s.Header = h
+}
+
+// spaced reports whether v starts or ends with white space.
+func spaced(v string) bool { return v != strings.TrimSpace(v) }
+
+// spaceErrors refuses text typed with leading or trailing spaces — service
+// ids, conditions, the inner header's names and values ("内置条件，需要首尾
+// 判断是否有空格") — whatever section is enabled, each on its field with the
+// text as typed and as it would be without the spaces. Nothing is trimmed:
+// a header value " vip" would never equal the condition's 'vip', and a
+// silent trim would publish something else than the form shows. Blank text
+// is left to the emptiness checks (a blank gray condition is refused here:
+// the basic condition is written empty).
+func spaceErrors(s *switchyard.ReleaseSpec) []*switchyard.Error {
+	var errs []*switchyard.Error
+	add := func(field, reason, what, v string) {
+		t := strings.TrimSpace(v)
+		errs = append(errs, switchyard.FieldErrorf(field, reason, "%s: the %s %q starts or ends with spaces; remove them (%q)", field, what, v, t).
+			WithReason(reason, map[string]string{"field": field, "value": v, "trimmed": t}))
 	}
+	for i, svc := range s.Services {
+		if spaced(svc) && strings.TrimSpace(svc) != "" {
+			add(fmt.Sprintf("spec.services[%d]", i), "service.space", "service", svc)
+		}
+	}
+	for field, v := range map[string]string{"spec.greenExpression": s.GreenExpression, "spec.blueExpression": s.BlueExpression} {
+		if spaced(v) && strings.TrimSpace(v) != "" {
+			add(field, "expression.space", "condition", v)
+		}
+	}
+	for i, g := range s.GrayConditions {
+		if spaced(g.Expression) {
+			add(fmt.Sprintf("spec.grayConditions[%d].expression", i), "expression.space", "condition", g.Expression)
+		}
+	}
+	names := make([]string, 0, len(s.Header))
+	for k := range s.Header {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if spaced(k) && strings.TrimSpace(k) != "" {
+			add("spec.header."+k, "header.name.space", "header name", k)
+		}
+		if v := s.Header[k]; spaced(v) && strings.TrimSpace(v) != "" {
+			add("spec.header."+k, "header.value.space", "header value", v)
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b *switchyard.Error) int { return strings.Compare(fieldOrder(a.Field), fieldOrder(b.Field)) })
+	return errs
+}
+
+// fieldOrder sorts field errors in the order of the form.
+func fieldOrder(field string) string {
+	for i, prefix := range []string{"spec.services", "spec.greenExpression", "spec.blueExpression", "spec.grayConditions", "spec.header"} {
+		if strings.HasPrefix(field, prefix) {
+			return fmt.Sprintf("%d %s", i, field)
+		}
+	}
+	return "9 " + field
 }
 
 // docOf turns the form into the version-release document an operation
 // publishes: fallback, rollback and end carry only the services; release
 // carries the enabled conditions and the inner header.
-func docOf(s *switchyard.ReleaseSpec, op switchyard.Operation) *rule.ReleaseDoc {
-	d := &rule.ReleaseDoc{Service: slices.Clone(s.Services), Sort: s.Sort}
+func docOf(s *switchyard.ReleaseSpec, op switchyard.Operation) *releasedoc.Doc {
+	d := &releasedoc.Doc{Service: slices.Clone(s.Services), Sort: s.Sort}
 	if op != switchyard.OpRelease {
 		return d
 	}
 	if s.BlueGreenEnabled {
-		d.BlueGreen = []rule.BlueGreenItem{{Expression: s.GreenExpression, Route: "green"}, {Expression: s.BlueExpression, Route: "blue"}}
+		d.BlueGreen = []releasedoc.BlueGreenItem{{Expression: s.GreenExpression, Route: "green"}, {Expression: s.BlueExpression, Route: "blue"}}
 	}
 	if s.GrayEnabled {
 		for _, g := range s.GrayConditions {
-			d.Gray = append(d.Gray, rule.GrayItem{Expression: g.Expression, Weight: []int{100 - g.Weight, g.Weight}})
+			d.Gray = append(d.Gray, releasedoc.GrayItem{Expression: g.Expression, Weight: []int{100 - g.Weight, g.Weight}})
 		}
 	}
 	if s.HeaderEnabled && len(s.Header) > 0 {
-		d.Header = &rule.Header{}
+		d.Header = &rule.StrategyHeader{}
 		keys := make([]string, 0, len(s.Header))
 		for k := range s.Header {
 			keys = append(keys, k)
@@ -123,20 +171,24 @@ func validate(s *switchyard.ReleaseSpec, app string, op switchyard.Operation) er
 		if len(bad) > 0 && strings.HasPrefix(i.Path, "gray[") && strings.Contains(i.Path, ".weight") {
 			continue
 		}
+		// Spaces around header values are spaceErrors', with the trimmed text.
+		if i.Reason == "header.value.space" {
+			continue
+		}
 		is = append(is, i)
 	}
 	is = append(is, bad...)
 	if s.GrayEnabled && len(s.GrayConditions) == 0 {
 		is = append(is, rule.Issue{Path: "gray", Reason: "gray.none", Message: "the gray release is enabled but has no condition; add one (an empty expression means all traffic)"})
 	}
-	return issuesError(is)
+	return issuesError(is, spaceErrors(s))
 }
 
 // checkDraft checks a saved form: only what is wrong whatever is enabled
-// (services, sort, weight ranges, header blanks); emptiness of enabled
-// sections is checked when an operation runs.
+// (services, sort, weight ranges, text with surrounding spaces); emptiness
+// of enabled sections is checked when an operation runs.
 func checkDraft(s *switchyard.ReleaseSpec, app string) error {
-	d := &rule.ReleaseDoc{Service: s.Services, Sort: s.Sort}
+	d := &releasedoc.Doc{Service: s.Services, Sort: s.Sort}
 	var is rule.Issues
 	if len(s.Services) > 0 {
 		for _, i := range d.ValidateConsole(app) {
@@ -148,11 +200,12 @@ func checkDraft(s *switchyard.ReleaseSpec, app string) error {
 		is = append(is, rule.Issue{Path: "sort", Reason: "sort.invalid", Message: fmt.Sprintf("sort must be \"version\" or \"time\", found %q", s.Sort)})
 	}
 	is = append(is, weightIssues(s)...)
-	return issuesError(is)
+	return issuesError(is, spaceErrors(s))
 }
 
 // weightIssues checks each gray weight as typed: the new chain's share, an
-// integer from 0 to 100.
+// integer from 0 to 100 (the API body's weight is an integer: 10.5 or "10"
+// is refused when the body is read, never rounded).
 func weightIssues(s *switchyard.ReleaseSpec) rule.Issues {
 	var is rule.Issues
 	for i, g := range s.GrayConditions {
@@ -164,8 +217,9 @@ func weightIssues(s *switchyard.ReleaseSpec) rule.Issues {
 	return is
 }
 
-// issuesError turns rule issues into one error naming every form field.
-func issuesError(is rule.Issues) error {
+// issuesError turns rule issues, and errors already naming their form
+// field, into one error naming every form field.
+func issuesError(is rule.Issues, more []*switchyard.Error) error {
 	var errs []*switchyard.Error
 	for _, i := range is {
 		if i.Warning {
@@ -178,6 +232,7 @@ func issuesError(is rule.Issues) error {
 		}
 		errs = append(errs, switchyard.FieldErrorf(field, i.Reason, "%s", msg).WithReason(i.Reason, map[string]string{"field": field}))
 	}
+	errs = append(errs, more...)
 	if len(errs) == 0 {
 		return nil
 	}

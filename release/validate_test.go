@@ -39,6 +39,28 @@ func TestSeedValidations(t *testing.T) {
 			"spec.grayConditions", "gray.none", "the gray release is enabled but has no condition"},
 		{"inner header value blank", func(s *switchyard.ReleaseSpec) { s.HeaderEnabled, s.Header = true, map[string]string{"user": "   "} },
 			"spec.header.user", "header.value.empty", "spec.header.user must have a value"},
+		{"inner header name with spaces", func(s *switchyard.ReleaseSpec) {
+			s.HeaderEnabled, s.Header = true, map[string]string{" user-type ": "vip"}
+		},
+			"spec.header. user-type ", "header.name.space", `the header name " user-type " starts or ends with spaces; remove them ("user-type")`},
+		{"inner header value with spaces", func(s *switchyard.ReleaseSpec) {
+			s.HeaderEnabled, s.Header = true, map[string]string{"user-type": "vip "}
+		},
+			"spec.header.user-type", "header.value.space", `the header value "vip " starts or ends with spaces; remove them ("vip")`},
+		{"spaces in a disabled header too", func(s *switchyard.ReleaseSpec) {
+			s.HeaderEnabled, s.Header = false, map[string]string{"user-type": " vip"}
+		},
+			"spec.header.user-type", "header.value.space", `remove them ("vip")`},
+		{"a condition with spaces", func(s *switchyard.ReleaseSpec) { s.GreenExpression = " " + s.GreenExpression },
+			"spec.greenExpression", "expression.space", "starts or ends with spaces"},
+		{"a gray condition with spaces", func(s *switchyard.ReleaseSpec) { s.GrayConditions[0].Expression += " " },
+			"spec.grayConditions[0].expression", "expression.space", "starts or ends with spaces"},
+		{"a blank gray condition is not the empty one", func(s *switchyard.ReleaseSpec) { s.GrayConditions[1].Expression = "  " },
+			"spec.grayConditions[1].expression", "expression.space", `remove them ("")`},
+		{"a service with spaces", func(s *switchyard.ReleaseSpec) { s.Services[1] = svcB + " " },
+			"spec.services[1]", "service.space", "starts or ends with spaces"},
+		{"a service in upper case is not lower-cased", func(s *switchyard.ReleaseSpec) { s.Services[1] = strings.ToUpper(svcB) },
+			"spec.services[1]", "service.lowercase", "must be lower case"},
 		{"the app among the services", func(s *switchyard.ReleaseSpec) { s.Services = append(s.Services, gwID) },
 			"spec.services[2]", "service.app", "is the entry app of the release; the service list must not contain it"},
 		{"a service twice", func(s *switchyard.ReleaseSpec) { s.Services = []string{svcA, svcA} },
@@ -102,19 +124,44 @@ func TestAllFieldErrorsAtOnce(t *testing.T) {
 	}
 }
 
-// TestInnerHeaderIsTrimmed: values typed with stray spaces are published
-// trimmed ("内置条件，需要首尾判断是否有空格").
-func TestInnerHeaderIsTrimmed(t *testing.T) {
+// TestNothingTypedIsTrimmed: text with leading or trailing spaces is
+// refused on its field by create, save and every operation — never trimmed
+// into something the form does not show ("内置条件，需要首尾判断是否有空格") —
+// and a refused form stores and publishes nothing.
+func TestNothingTypedIsTrimmed(t *testing.T) {
 	e := newEnv(t)
-	e.create(t, "r", alice)
-	s := spec()
-	s.HeaderEnabled, s.Header = true, map[string]string{" user ": " vip "}
-	res, err := e.svc.Execute(t.Context(), alice, "r", switchyard.OperationRequest{Operation: switchyard.OpRelease, Spec: &s})
-	if err != nil {
-		t.Fatal(err)
+	spaced := spec()
+	spaced.HeaderEnabled, spaced.Header = true, map[string]string{" user-type ": "vip"}
+	wantRefused := func(what string, err error) {
+		t.Helper()
+		se := switchyard.AsError(err)
+		if se == nil || se.Code != switchyard.CodeInvalid || se.Field != "spec.header. user-type " || se.Reason != "header.name.space" || se.Params["trimmed"] != "user-type" || se.Params["value"] != " user-type " {
+			t.Fatalf("%s: %v; want header.name.space on spec.header. user-type  with the trimmed name", what, err)
+		}
 	}
-	if !strings.Contains(res.XML, `<header>{"user":"vip"}</header>`) || res.Release.Spec.Header["user"] != "vip" {
-		t.Fatalf("header not trimmed:\n%s", res.XML)
+	_, err := e.svc.Create(t.Context(), alice, switchyard.NewRelease{Name: "r", Subscription: switchyard.Partial, Group: group, App: gwID, Spec: spaced})
+	wantRefused("create", err)
+	if list, _ := e.svc.List(t.Context(), ""); len(list) != 0 {
+		t.Fatal("a refused create stored the release")
+	}
+	r := e.create(t, "r", alice)
+	_, err = e.svc.Update(t.Context(), alice, "r", switchyard.ReleaseUpdate{Revision: r.Revision, Spec: &spaced})
+	wantRefused("save", err)
+	for _, op := range []switchyard.Operation{switchyard.OpFallback, switchyard.OpRelease} {
+		_, err = e.svc.Execute(t.Context(), alice, "r", switchyard.OperationRequest{Operation: op, Spec: &spaced})
+		wantRefused(string(op), err)
+		_, err = e.svc.Preview(t.Context(), "r", switchyard.OperationRequest{Operation: op, Spec: &spaced})
+		wantRefused("preview of "+string(op), err)
+	}
+	if got, _ := e.svc.Get(t.Context(), "r"); got.Revision != r.Revision || len(got.Spec.Header) != 0 || e.stored(t) != "" {
+		t.Fatalf("a refused form changed something: %+v, rule %q", got.Release, e.stored(t))
+	}
+	// Written without the spaces, the header is published exactly as typed.
+	clean := spec()
+	clean.HeaderEnabled, clean.Header = true, map[string]string{"user-type": "vip"}
+	res, err := e.svc.Execute(t.Context(), alice, "r", switchyard.OperationRequest{Operation: switchyard.OpRelease, Spec: &clean})
+	if err != nil || !strings.Contains(res.XML, `<header>{"user-type":"vip"}</header>`) || res.Release.Spec.Header["user-type"] != "vip" {
+		t.Fatalf("clean header: %v\n%v", err, res)
 	}
 }
 

@@ -84,7 +84,7 @@ func topologyOf(r *switchyard.Release, ru *rule.Rule) *switchyard.Topology {
 	if ru.Strategy != nil && ru.Strategy.Version != "" {
 		t.Default = perService(ru.Strategy.Version)
 	}
-	rel := ru.Release
+	rel := ru.StrategyRelease
 	if rel == nil {
 		return t
 	}

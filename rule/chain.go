@@ -63,6 +63,43 @@ func (s *selector) chain(idx []int) ([]int, error) {
 
 func (s *selector) value(h RouteHeader) string { return s.vals[h] }
 
+// match is MatchList(s.value(h), value), without the pattern pass when no
+// token of the list is a pattern.
+func (s *selector) match(h RouteHeader, value string) bool {
+	switch s.kind[h] {
+	case listOne:
+		return value == s.vals[h]
+	case listPlain:
+		return InList(s.vals[h], value)
+	}
+	return MatchList(s.vals[h], value)
+}
+
+// listKind says how a ";" list of values or patterns can be matched.
+type listKind uint8
+
+const (
+	listPatterns listKind = iota // MatchList
+	listPlain                    // no token is a pattern: InList
+	listOne                      // one non-empty plain token: equality
+)
+
+func listKindOf(values string) listKind {
+	one := values != ""
+	for i := 0; i < len(values); i++ {
+		switch c := values[i]; {
+		case c == ';':
+			one = false
+		case isPatternByte(c):
+			return listPatterns
+		}
+	}
+	if one {
+		return listOne
+	}
+	return listPlain
+}
+
 // active reports whether filter f can remove anything for this call, so
 // that inactive filters cost nothing per instance.
 func (s *selector) active(f filterKind) bool {
@@ -93,7 +130,7 @@ func (s *selector) keep(f filterKind, v *view, i int) (bool, error) {
 	switch f {
 	case filterIDBlacklist:
 		ids := s.value(HeaderIDBlacklist)
-		return ids == "" || !MatchList(ids, in.UUID()), nil
+		return ids == "" || !s.match(HeaderIDBlacklist, in.UUID()), nil
 	case filterAddressBlacklist:
 		a := s.value(HeaderAddressBlacklist)
 		return a == "" || !MatchAddress(a, in.Host, in.Port), nil
@@ -150,7 +187,7 @@ func (s *selector) keepZone(v *view, in *Instance) bool {
 	}
 	if !found && s.h.Options.ZoneFailover {
 		fo := s.value(HeaderZoneFailover)
-		return fo == "" || MatchList(fo, in.ZoneOr())
+		return fo == "" || s.match(HeaderZoneFailover, in.ZoneOr())
 	}
 	return in.ZoneOr() == zone
 }
@@ -186,12 +223,12 @@ func (s *selector) keepRegion(v *view, in *Instance) (bool, error) {
 		if rt == "" {
 			return false, ErrRegionTransferMissing
 		}
-		return MatchList(rt, in.RegionOr()), nil
+		return s.match(HeaderRegionTransfer, in.RegionOr()), nil
 	}
 	if s.h.Options.RegionFailover {
 		matched := false
 		for i := range v.each {
-			if MatchList(regions, s.c[i].RegionOr()) {
+			if s.match(HeaderRegion, s.c[i].RegionOr()) {
 				matched = true
 				break
 			}
@@ -201,10 +238,10 @@ func (s *selector) keepRegion(v *view, in *Instance) (bool, error) {
 				return false, nil // a multi-active provider is never a failover target
 			}
 			fo := s.value(HeaderRegionFailover)
-			return fo == "" || MatchList(fo, in.RegionOr()), nil
+			return fo == "" || s.match(HeaderRegionFailover, in.RegionOr()), nil
 		}
 	}
-	return MatchList(regions, in.RegionOr()), nil
+	return s.match(HeaderRegion, in.RegionOr()), nil
 }
 
 func (s *selector) keepVersion(v *view, in *Instance) bool {
@@ -215,26 +252,26 @@ func (s *selector) keepVersion(v *view, in *Instance) bool {
 			return true
 		}
 		if vp := s.value(HeaderVersionPrefer); vp != "" {
-			return MatchList(vp, in.VersionOr())
+			return s.match(HeaderVersionPrefer, in.VersionOr())
 		}
 		return s.oldestStable(v, in)
 	}
 	if o.VersionFailover {
 		matched := false
 		for i := range v.each {
-			if MatchList(versions, s.c[i].VersionOr()) {
+			if s.match(HeaderVersion, s.c[i].VersionOr()) {
 				matched = true
 				break
 			}
 		}
 		if !matched {
 			if vf := s.value(HeaderVersionFailover); vf != "" {
-				return MatchList(vf, in.VersionOr())
+				return s.match(HeaderVersionFailover, in.VersionOr())
 			}
 			return !o.VersionFailoverStable || s.oldestStable(v, in)
 		}
 	}
-	return MatchList(versions, in.VersionOr())
+	return s.match(HeaderVersion, in.VersionOr())
 }
 
 // oldestStable is StrategyVersionEnabledFilter.containVersion: an instance

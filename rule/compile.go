@@ -1,10 +1,6 @@
 package rule
 
-import (
-	"net/textproto"
-
-	"github.com/switchyard-io/switchyard/rule/spel"
-)
+import "github.com/switchyard-io/switchyard/rule/spel"
 
 // Dimension is one route dimension a rule decides (rule-model.md §2).
 type Dimension int
@@ -43,13 +39,13 @@ func Assemble(partial, global *Rule) *Rule {
 		global = &Rule{}
 	}
 	return &Rule{
-		Register:  pick(partial.Register, global.Register),
-		Discovery: pick(partial.Discovery, global.Discovery),
-		Strategy:  pick(partial.Strategy, global.Strategy),
-		Release:   pick(partial.Release, global.Release),
-		Failover:  pick(partial.Failover, global.Failover),
-		Blacklist: pick(partial.Blacklist, global.Blacklist),
-		Parameter: pick(partial.Parameter, global.Parameter),
+		Register:          pick(partial.Register, global.Register),
+		Discovery:         pick(partial.Discovery, global.Discovery),
+		Strategy:          pick(partial.Strategy, global.Strategy),
+		StrategyRelease:   pick(partial.StrategyRelease, global.StrategyRelease),
+		StrategyFailover:  pick(partial.StrategyFailover, global.StrategyFailover),
+		StrategyBlacklist: pick(partial.StrategyBlacklist, global.StrategyBlacklist),
+		Parameter:         pick(partial.Parameter, global.Parameter),
 	}
 }
 
@@ -67,14 +63,17 @@ func pick[T any](partial, global *T) *T {
 type Compiled struct {
 	rule      *Rule
 	syms      *spel.Symbols
-	slotNames []string // canonical MIME form of each slot's name, for header lookups
+	vars      varIndex // the names of the slots, for lookups
 	exprs     []*spel.Expr
 	blueGreen []compiledBlueGreen
 	gray      []compiledGray
+	byDim     [numDimensions]candidates // the blue-green conditions of each dimension
+	grayConds candidates
 	strategy  [numDimensions]string
 	fixed     [numRouteHeaders]string // failover and blacklist values, taken verbatim
-	inner     *Header
+	inner     *StrategyHeader
 	discovery *Discovery
+	resolved  resolvedValues // ServiceValue of the route values above
 }
 
 type compiledBlueGreen struct {
@@ -116,7 +115,7 @@ func Compile(r *Rule) (*Compiled, error) {
 	if s := r.Strategy; s != nil {
 		c.strategy = [numDimensions]string{s.Version, s.Region, s.Address, s.VersionWeight, s.RegionWeight}
 	}
-	if f := r.Failover; f != nil {
+	if f := r.StrategyFailover; f != nil {
 		c.fixed[HeaderVersionPrefer] = f.VersionPrefer
 		c.fixed[HeaderVersionFailover] = f.VersionFailover
 		c.fixed[HeaderRegionTransfer] = f.RegionTransfer
@@ -125,21 +124,46 @@ func Compile(r *Rule) (*Compiled, error) {
 		c.fixed[HeaderZoneFailover] = f.ZoneFailover
 		c.fixed[HeaderAddressFailover] = f.AddressFailover
 	}
-	if b := r.Blacklist; b != nil {
+	if b := r.StrategyBlacklist; b != nil {
 		c.fixed[HeaderIDBlacklist] = b.ID
 		c.fixed[HeaderAddressBlacklist] = b.Address
 	}
-	if rel := r.Release; rel != nil {
+	if rel := r.StrategyRelease; rel != nil {
 		c.inner = rel.Header
 		if err := c.compileRelease(rel); err != nil {
 			return nil, err
 		}
 	}
-	c.slotNames = make([]string, c.syms.Len())
-	for i := range c.slotNames {
-		c.slotNames[i] = textproto.CanonicalMIMEHeaderKey(c.syms.Name(i))
+	names := make([]string, c.syms.Len())
+	for i := range names {
+		names[i] = c.syms.Name(i)
 	}
+	c.vars = newVarIndex(names)
+	c.listCandidates()
+	c.resolveValues()
 	return c, nil
+}
+
+// resolveValues resolves every route value the rule's decisions can carry.
+func (c *Compiled) resolveValues() {
+	for _, v := range c.strategy {
+		c.resolved.add(v)
+	}
+	for _, v := range c.fixed {
+		c.resolved.add(v)
+	}
+	for i := range c.blueGreen {
+		for _, v := range c.blueGreen[i].value {
+			c.resolved.add(v)
+		}
+	}
+	for i := range c.gray {
+		for _, choices := range c.gray[i].dims {
+			for _, ch := range choices {
+				c.resolved.add(ch.value)
+			}
+		}
+	}
 }
 
 func (c *Compiled) expr(src string) (int, error) {
@@ -154,18 +178,41 @@ func (c *Compiled) expr(src string) (int, error) {
 	return len(c.exprs) - 1, nil
 }
 
-// route returns the text of the first route with id and type, as
-// StrategyWrapper.getTriggeredStrategyRouteEntity finds it.
-func route(routes []Route, id string, t RouteType) (string, bool) {
-	for _, r := range routes {
-		if r.ID == id && r.Type == t {
-			return r.Value, true
-		}
-	}
-	return "", false
+// routeIndex finds routes by id: the text of the first route with an id and
+// type, as StrategyWrapper.getTriggeredStrategyRouteEntity finds it, and
+// the type of the first route with an id. Built once per rule, it keeps
+// resolving n conditions against m routes O(n+m).
+type routeIndex struct {
+	value  map[routeKey]string
+	typeOf map[string]RouteType
 }
 
-func (c *Compiled) compileRelease(rel *Release) error {
+type routeKey struct {
+	id string
+	t  RouteType
+}
+
+func indexRoutes(routes []StrategyRoute) routeIndex {
+	x := routeIndex{value: make(map[routeKey]string, len(routes)), typeOf: make(map[string]RouteType, len(routes))}
+	for _, r := range routes {
+		if _, ok := x.value[routeKey{r.ID, r.Type}]; !ok {
+			x.value[routeKey{r.ID, r.Type}] = r.Value
+		}
+		if _, ok := x.typeOf[r.ID]; !ok {
+			x.typeOf[r.ID] = r.Type
+		}
+	}
+	return x
+}
+
+// route returns the text of the first route with id and type t.
+func (x routeIndex) route(id string, t RouteType) (string, bool) {
+	v, ok := x.value[routeKey{id, t}]
+	return v, ok
+}
+
+func (c *Compiled) compileRelease(rel *StrategyRelease) error {
+	routes := indexRoutes(rel.Routes)
 	for i, bg := range rel.BlueGreen {
 		e, err := c.expr(bg.Expression)
 		if err != nil {
@@ -176,7 +223,7 @@ func (c *Compiled) compileRelease(rel *Release) error {
 		for d := range numDimensions {
 			if cb.ids[d] != "" {
 				cb.has[d] = true
-				cb.value[d], _ = route(rel.Routes, cb.ids[d], d.routeType())
+				cb.value[d], _ = routes.route(cb.ids[d], d.routeType())
 			}
 		}
 		c.blueGreen = append(c.blueGreen, cb)
@@ -193,7 +240,7 @@ func (c *Compiled) compileRelease(rel *Release) error {
 			}
 			cg.has[d] = true
 			for _, w := range m {
-				v, ok := route(rel.Routes, w.Key, Dimension(d).routeType())
+				v, ok := routes.route(w.Key, Dimension(d).routeType())
 				if !ok {
 					continue // unknown ids are dropped, as Nepxion does
 				}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"testing"
 )
@@ -170,7 +171,7 @@ func outcome(want string, a, b Instance) bool {
 	case "same-region":
 		return a.Region == b.Region
 	}
-	for _, f := range []func(*Instance) string{(*Instance).VersionOr, (*Instance).RegionOr, (*Instance).EnvOr, func(in *Instance) string { return ":" + itoa(in.Port) }} {
+	for _, f := range []func(*Instance) string{(*Instance).VersionOr, (*Instance).RegionOr, (*Instance).EnvOr, func(in *Instance) string { return ":" + strconv.Itoa(in.Port) }} {
 		if want == "a="+f(&a)+" b="+f(&b) {
 			return true
 		}

@@ -1,8 +1,8 @@
 package rule
 
 import (
+	"net/http"
 	"sync"
-	"unicode"
 )
 
 // Request is what a decision reads from the incoming request. Param and
@@ -39,9 +39,9 @@ var sourceNames = [...]string{"none", "header", "blue-green", "gray", "strategy"
 // String names the source.
 func (s Source) String() string { return sourceNames[s] }
 
-// Step explains one dimension of a decision: its source, the index of the
+// DecisionStep explains one dimension of a decision: its source, the index of the
 // condition in the rule's (sorted) list, -1 if none, and the route id chosen.
-type Step struct {
+type DecisionStep struct {
 	Source    Source
 	Condition int
 	RouteID   string
@@ -52,7 +52,7 @@ type Step struct {
 // verbatim) and how each dimension was decided.
 type Decision struct {
 	Routes Routes
-	Steps  [numDimensions]Step
+	Steps  [numDimensions]DecisionStep
 }
 
 // evaluators recycles per-request evaluators: spel reads variables through
@@ -68,8 +68,17 @@ const maxMemo = 64
 // without expression), then the gray conditions (first true, else the first
 // without expression; one weighted draw per dimension per request), then
 // <strategy>. Expression variables are resolved once per request from the
-// first non-blank of query parameter, cookie, header and inner header. It
-// does not allocate. A nil c decides nothing.
+// first non-blank of query parameter, cookie, header and inner header; when
+// req is a Scanner (HTTPRequest is), its query string and its cookies are
+// each read once for all the variables. A condition whose expression starts
+// with #H['x'] == 'value' is passed over, unevaluated, when x differs, and
+// many such conditions on one variable are found through an index by its
+// value. It does not allocate. A nil c decides nothing.
+//
+// All the expressions a request evaluates share one evaluation budget
+// (Limits.Expression.EvalWork): a matches on a long value or beyond what is
+// left makes its condition false, so no request costs more than a few
+// milliseconds of expression work, whatever it sends.
 func (c *Compiled) Decide(req Request, rnd Rand) Decision {
 	var d Decision
 	if c == nil {
@@ -77,97 +86,61 @@ func (c *Compiled) Decide(req Request, rnd Rand) Decision {
 	}
 	e := evaluators.Get().(*evaluator)
 	e.reset(c, req)
-	defer func() {
-		e.c, e.req = nil, nil
-		evaluators.Put(e)
-	}()
 	for dim := range numDimensions {
-		step := Step{Condition: -1}
+		step := DecisionStep{Condition: -1}
 		value := e.blueGreen(dim, &step)
 		if value == "" && dim < grayDimensions {
 			value = e.gray(dim, rnd, &step)
 		}
 		if value == "" && c.strategy[dim] != "" {
-			value, step = c.strategy[dim], Step{Source: SourceStrategy, Condition: -1}
+			value, step = c.strategy[dim], DecisionStep{Source: SourceStrategy, Condition: -1}
 		}
 		if value == "" {
-			step = Step{Condition: -1}
+			step = DecisionStep{Condition: -1}
 		}
 		d.Routes[dim], d.Steps[dim] = value, step
 	}
 	for h := HeaderVersionPrefer; h <= HeaderAddressBlacklist; h++ {
 		d.Routes[h] = c.fixed[h]
 	}
+	e.release()
+	evaluators.Put(e)
 	return d
 }
 
 // evaluator memoises variable values and condition results for one request.
 type evaluator struct {
-	c         *Compiled
-	req       Request
-	vals      [maxMemo]string
-	varState  [maxMemo]uint8 // 0 unknown, 1 null, 2 set
-	condState [maxMemo]uint8 // 0 unknown, 1 false, 2 true; blue-green then gray
-	grayPick  int            // 0 unknown, else index+1 of the chosen gray condition, or -1
+	c          *Compiled
+	req        Request
+	scan       Scanner       // req, when it scans its parameters and cookies in one pass
+	httpReq    *http.Request // req's, when it is an HTTPRequest
+	httpHeader http.Header
+	vals       [maxMemo]string
+	varState   [maxMemo]uint8 // 0 unknown, 1 null, 2 set
+	condState  [maxMemo]uint8 // 0 unknown, 1 false, 2 true; blue-green then gray
+	grayPick   int            // 0 unknown, else index+1 of the chosen gray condition, or -1
+	work       int            // what is left of the request's evaluation budget (spel.Limits.EvalWork)
+	scanned    uint8          // the sources scanned so far (scannedParams, …)
+	params     Wanted
+	cookies    Wanted
+	headers    [maxMemo]string // by slot, once the header map was walked (walkHeaders)
 }
 
 // reset prepares a pooled evaluator; only the state bytes in use are
 // cleared (values are read only when their state says so).
 func (e *evaluator) reset(c *Compiled, req Request) {
-	e.c, e.req, e.grayPick = c, req, 0
-	clear(e.varState[:min(c.syms.Len(), maxMemo)])
+	e.c, e.req, e.grayPick, e.work, e.scanned = c, req, 0, limits.Expression.EvalWork, 0
+	e.scan, _ = req.(Scanner)
+	e.httpReq, e.httpHeader = httpRequestOf(req)
+	clear(e.varState[:min(len(c.vars.names), maxMemo)])
 	clear(e.condState[:min(len(c.blueGreen)+len(c.gray), maxMemo)])
 }
 
-// Var implements spel.Vars.
-func (e *evaluator) Var(slot int) (string, bool) {
-	if slot < maxMemo {
-		switch e.varState[slot] {
-		case 1:
-			return "", false
-		case 2:
-			return e.vals[slot], true
-		}
-	}
-	v, ok := e.lookup(slot)
-	if slot < maxMemo {
-		e.vals[slot] = v
-		e.varState[slot] = 1
-		if ok {
-			e.varState[slot] = 2
-		}
-	}
-	return v, ok
-}
-
-// lookup is Nepxion's ExpressionStrategyCondition.createMap for one name.
-func (e *evaluator) lookup(slot int) (string, bool) {
-	name := e.c.syms.Name(slot)
-	if e.req != nil {
-		if v := e.req.Param(name); !isBlank(v) {
-			return v, true
-		}
-		if v := e.req.Cookie(name); !isBlank(v) {
-			return v, true
-		}
-		if v := e.req.Header(e.c.slotNames[slot]); !isBlank(v) {
-			return v, true
-		}
-	}
-	if v, ok := e.c.inner.Get(name); ok && !isBlank(v) {
-		return v, true
-	}
-	return "", false
-}
-
-// isBlank is StringUtils.isBlank: empty or only whitespace.
-func isBlank(s string) bool {
-	for _, r := range s {
-		if !unicode.IsSpace(r) {
-			return false
-		}
-	}
-	return true
+// release drops what e holds of the request and the rule before it goes
+// back to the pool.
+func (e *evaluator) release() {
+	e.c, e.req, e.scan, e.httpReq, e.httpHeader = nil, nil, nil, nil, nil
+	e.params.names, e.cookies.names = nil, nil
 }
 
 // test evaluates the expression of condition slot k (memoised).
@@ -178,7 +151,7 @@ func (e *evaluator) test(k, expr int) bool {
 	if k < maxMemo && e.condState[k] != 0 {
 		return e.condState[k] == 2
 	}
-	ok := e.c.exprs[expr].Eval(e)
+	ok := e.c.exprs[expr].EvalWithin(e, &e.work)
 	if k < maxMemo {
 		e.condState[k] = 1
 		if ok {
@@ -188,52 +161,31 @@ func (e *evaluator) test(k, expr int) bool {
 	return ok
 }
 
-func (e *evaluator) blueGreen(dim Dimension, step *Step) string {
-	basic := -1
-	for i := range e.c.blueGreen {
-		bg := &e.c.blueGreen[i]
-		if !bg.has[dim] {
-			continue
-		}
-		if bg.expr < 0 {
-			if basic < 0 {
-				basic = i
-			}
-			continue
-		}
-		if e.test(i, bg.expr) {
-			*step = Step{Source: SourceBlueGreen, Condition: bg.index, RouteID: bg.ids[dim]}
-			return bg.value[dim]
-		}
+func (e *evaluator) blueGreen(dim Dimension, step *DecisionStep) string {
+	cs := &e.c.byDim[dim]
+	i := e.first(cs)
+	if i < 0 {
+		i = cs.basic
 	}
-	if basic >= 0 {
-		bg := &e.c.blueGreen[basic]
-		*step = Step{Source: SourceBlueGreen, Condition: bg.index, RouteID: bg.ids[dim]}
-		return bg.value[dim]
+	if i < 0 {
+		return ""
 	}
-	return ""
+	bg := &e.c.blueGreen[i]
+	*step = DecisionStep{Source: SourceBlueGreen, Condition: bg.index, RouteID: bg.ids[dim]}
+	return bg.value[dim]
 }
 
 // chosenGray returns the triggered gray condition, or nil.
 func (e *evaluator) chosenGray() *compiledGray {
 	if e.grayPick == 0 {
-		e.grayPick = -1
-		basic := -1
-		for i := range e.c.gray {
-			g := &e.c.gray[i]
-			if g.expr < 0 {
-				if basic < 0 {
-					basic = i
-				}
-				continue
-			}
-			if e.test(len(e.c.blueGreen)+i, g.expr) {
-				e.grayPick = i + 1
-				break
-			}
+		cs := &e.c.grayConds
+		i := e.first(cs)
+		if i < 0 {
+			i = cs.basic
 		}
-		if e.grayPick < 0 && basic >= 0 {
-			e.grayPick = basic + 1
+		e.grayPick = i + 1
+		if i < 0 {
+			e.grayPick = -1
 		}
 	}
 	if e.grayPick < 0 {
@@ -242,7 +194,7 @@ func (e *evaluator) chosenGray() *compiledGray {
 	return &e.c.gray[e.grayPick-1]
 }
 
-func (e *evaluator) gray(dim Dimension, rnd Rand, step *Step) string {
+func (e *evaluator) gray(dim Dimension, rnd Rand, step *DecisionStep) string {
 	g := e.chosenGray()
 	if g == nil || !g.has[dim] || g.total[dim] <= 0 {
 		return ""
@@ -256,7 +208,7 @@ func (e *evaluator) gray(dim Dimension, rnd Rand, step *Step) string {
 			continue
 		}
 		if r < ch.weight {
-			*step = Step{Source: SourceGray, Condition: g.index, RouteID: ch.id}
+			*step = DecisionStep{Source: SourceGray, Condition: g.index, RouteID: ch.id}
 			return ch.value
 		}
 		r -= ch.weight

@@ -26,7 +26,7 @@ type ConditionResult struct {
 // DimensionResult is the decision of one dimension.
 type DimensionResult struct {
 	Dimension Dimension
-	Step      Step
+	Step      DecisionStep
 	Value     string // the route value
 	Service   string // the value for Explanation.Service (ServiceValue)
 	Weights   string // for a gray step: the weighted routes it drew from
@@ -36,17 +36,18 @@ type DimensionResult struct {
 // allocates; use it in tools, not on the request path.
 func (c *Compiled) Explain(req Request, rnd Rand, service string) *Explanation {
 	ex := &Explanation{Service: service}
-	e := &evaluator{c: c, req: req}
+	e := &evaluator{}
+	e.reset(c, req)
 	for slot := range c.syms.Len() {
 		v, _ := e.Var(slot)
 		ex.Variables = append(ex.Variables, Attr{Name: c.syms.Name(slot), Value: v})
 	}
 	for i, bg := range c.blueGreen {
-		src := c.rule.Release.BlueGreen[bg.index]
+		src := c.rule.StrategyRelease.BlueGreen[bg.index]
 		ex.BlueGreen = append(ex.BlueGreen, ConditionResult{ID: src.ID, Expression: src.Expression, Basic: bg.expr < 0, Matched: e.test(i, bg.expr)})
 	}
 	for i, g := range c.gray {
-		src := c.rule.Release.Gray[g.index]
+		src := c.rule.StrategyRelease.Gray[g.index]
 		ex.Gray = append(ex.Gray, ConditionResult{ID: src.ID, Expression: src.Expression, Basic: g.expr < 0, Matched: e.test(len(c.blueGreen)+i, g.expr)})
 	}
 	d := c.Decide(req, rnd)

@@ -2,30 +2,72 @@ package rule
 
 import (
 	"bytes"
+	"strings"
 	"testing"
+
+	"github.com/switchyard-io/switchyard/internal/budgettest"
 )
 
-// Seeds come from testdata/fuzz/<Fuzz name>/ (committed) plus the vectors.
+// Seeds come from testdata/fuzz/<Fuzz name>/ (committed), the vectors, and
+// the hostile shapes of issue 8 below. Every input must be read (accepted
+// or refused) within budgettest.Fuzz.
+
+// hostileRules are rule texts beyond a budget in every way issue 8 found.
+func hostileRules() []string {
+	return []string{
+		"<rule>" + budgettest.Nested("<a>", "</a>", 200) + "</rule>",
+		"<rule>" + strings.Repeat("<a/>", 10001) + "</rule>",
+		"<rule " + budgettest.ManyKeys(300, `a%d="1" `) + "/>",
+		"<rule><strategy><version>" + strings.Repeat("1", 70000) + "</version></strategy></rule>",
+		"<rule><strategy-release><header>" + budgettest.Nested("[", "]", 100) + "</header></strategy-release></rule>",
+		`<rule><strategy-release><conditions type="gray"><condition id="c" expression="#H['a'] matches '` + budgettest.RepeatBomb + `'" version-id="r=100"/></conditions></strategy-release></rule>`,
+		`{"parameterEntity":` + budgettest.Nested("[", "]", 200) + `}`,
+		strings.Repeat(`{"a":`, 100) + "null" + strings.Repeat("}", 100),
+		"{" + strings.TrimSuffix(budgettest.ManyKeys(10001, `"k%d":0,`), ",") + "}",
+		`{"strategyEntity":{"versionValue":"` + strings.Repeat("1", 70000) + `"}}`,
+	}
+}
 
 func FuzzParseXML(f *testing.F) {
 	f.Add([]byte(EmptyXML))
+	for _, s := range hostileRules() {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := ParseXML(data)
+		var r *Rule
+		var err error
+		budgettest.Fuzz(t, func() { r, err = ParseXML(data) })
 		if err != nil {
 			return
 		}
-		checkRule(t, r)
+		budgettest.Fuzz(t, func() { checkRule(t, r) })
 	})
 }
 
 func FuzzParseJSON(f *testing.F) {
 	f.Add([]byte("{}"))
+	for _, s := range hostileRules() {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := ParseJSON(data)
+		var r *Rule
+		var err error
+		budgettest.Fuzz(t, func() { r, err = ParseJSON(data) })
 		if err != nil {
 			return
 		}
-		checkRule(t, r)
+		budgettest.Fuzz(t, func() { checkRule(t, r) })
+	})
+}
+
+// FuzzLoad: what both planes call on stored text stays within the budget.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(runtimeGray))
+	for _, s := range hostileRules() {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		budgettest.Fuzz(t, func() { _ = Check(data) })
 	})
 }
 
@@ -61,32 +103,4 @@ func checkRule(t *testing.T, r *Rule) {
 		h := &Hop{Rule: c, Routes: d.Routes, Provider: "svc-a", Self: &Instance{Service: "gw"}}
 		_, _ = Select(h, []Instance{{Service: "svc-a", Version: "1.0", Host: "10.0.0.1", Port: 1}, {Service: "svc-a", Host: "10.0.0.2", Port: 2}}, nil)
 	}
-}
-
-func FuzzParseReleaseDoc(f *testing.F) {
-	f.Add([]byte("service: [svc-a]\ngray:\n  - weight: [90, 10]\n"), false)
-	f.Fuzz(func(t *testing.T, data []byte, isJSON bool) {
-		parse := ParseReleaseYAML
-		if isJSON {
-			parse = ParseReleaseJSON
-		}
-		doc, err := parse(data)
-		if err != nil {
-			_, _ = ParseRecreateYAML(data)
-			return
-		}
-		_ = doc.ValidateConsole("gw")
-		instances := []Instance{{Service: "svc-a", Version: "1.0", Host: "h", Port: 1}, {Service: "svc-a", Version: "1.1", Host: "h", Port: 2}}
-		r, err := ParseRelease(doc, instances)
-		if err == nil {
-			checkRule(t, r)
-		}
-		back, err := ParseReleaseYAML(doc.YAML())
-		if err != nil {
-			t.Fatalf("written YAML does not parse: %v\n%s", err, doc.YAML())
-		}
-		if !bytes.Equal(back.JSON(), doc.JSON()) {
-			t.Fatalf("YAML round trip changed the document:\n%s\n%s", doc.JSON(), back.JSON())
-		}
-	})
 }

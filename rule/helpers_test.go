@@ -113,28 +113,10 @@ func TestGatewayStamping(t *testing.T) {
 
 func TestAssemble(t *testing.T) {
 	partial := &Rule{Strategy: &Strategy{Version: "1.1"}}
-	global := &Rule{Strategy: &Strategy{Version: "1.0"}, Blacklist: &Blacklist{Address: "3001"}}
+	global := &Rule{Strategy: &Strategy{Version: "1.0"}, StrategyBlacklist: &StrategyBlacklist{Address: "3001"}}
 	r := Assemble(partial, global)
-	if r.Strategy.Version != "1.1" || r.Blacklist.Address != "3001" || Assemble(nil, nil).Strategy != nil {
+	if r.Strategy.Version != "1.1" || r.StrategyBlacklist.Address != "3001" || Assemble(nil, nil).Strategy != nil {
 		t.Errorf("assembled %+v", r)
-	}
-}
-
-func TestVersionList(t *testing.T) {
-	got, err := VersionList(multiInstances(), "svc-c", SortByVersion)
-	if err != nil || !slices.Equal(got, []string{"1.0", "1.10", "1.2", "2.0"}) {
-		t.Errorf("svc-c = %v, %v", got, err)
-	}
-	got, _ = VersionList(multiInstances(), "svc-d", SortByVersion)
-	if !slices.Equal(got, []string{"default", "1.0"}) {
-		t.Errorf("svc-d = %v", got)
-	}
-	got, _ = VersionList(multiInstances(), "svc-f", SortByTime)
-	if !slices.Equal(got, []string{"2.0", "1.5"}) {
-		t.Errorf("svc-f = %v", got)
-	}
-	if _, err := VersionList(multiInstances(), "svc-c", SortByTime); err == nil {
-		t.Error("sort by time without start times must fail")
 	}
 }
 

@@ -3,6 +3,8 @@ package rule
 import (
 	"strconv"
 	"time"
+
+	switchyard "github.com/switchyard-io/switchyard"
 )
 
 // Default is the value of a missing version, region, env or zone
@@ -26,6 +28,14 @@ type Instance struct {
 	Active    bool              `json:"active,omitempty"` // multi-active: never a region failover target
 	StartTime time.Time         `json:"startTime,omitzero"`
 	Metadata  map[string]string `json:"metadata,omitempty"`
+}
+
+// InstanceOf is the one conversion of a registry instance into what rules
+// filter and select, for the data plane and the release console alike:
+// metadata active=true marks a multi-active instance.
+func InstanceOf(in *switchyard.Instance) Instance {
+	return Instance{Service: in.Service, Version: in.Version, Region: in.Region, Env: in.Env, Zone: in.Zone, Group: in.Group,
+		Host: in.Host, Port: in.Port, ID: in.ID, Type: in.Type, Active: in.Metadata["active"] == "true", StartTime: in.StartTime, Metadata: in.Metadata}
 }
 
 // VersionOr returns the version, or "default" when it is unset.

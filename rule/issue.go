@@ -17,6 +17,9 @@ type Issue struct {
 	Path    string
 	Reason  string
 	Message string
+	// Params fill the placeholders of Reason's translation; a refusal for
+	// a limit has Params["limit"].
+	Params map[string]string
 }
 
 // Error implements error as "path: message".
@@ -64,7 +67,7 @@ func (is Issues) Err() error {
 	if len(errs) > 1 {
 		msg = fmt.Sprintf("%s (and %d more)", msg, len(errs)-1)
 	}
-	return &switchyard.Error{Code: switchyard.CodeInvalid, Field: first.Path, Reason: first.Reason, Message: msg, Err: errs}
+	return &switchyard.Error{Code: switchyard.CodeInvalid, Field: first.Path, Reason: first.Reason, Params: first.Params, Message: msg, Err: errs}
 }
 
 // Error lists all issues, one per line.

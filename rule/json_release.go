@@ -1,30 +1,34 @@
 package rule
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/switchyard-io/switchyard/rule/internal/jackson"
+)
 
 // release reads strategyReleaseEntity. Jackson calls the setters in key
 // order and setStrategyRouteEntityList sorts the condition lists read so far,
 // so the sort happens only for lists that come before the routes key.
-func (d *jdoc) release(path string, v jvalue) *Release {
+func (d *jdoc) release(path string, v jackson.Value) *StrategyRelease {
 	if !d.fields(path, v, "strategyConditionBlueGreenEntityList", "strategyConditionGrayEntityList", "strategyRouteEntityList", "strategyHeaderEntity") {
 		return nil
 	}
-	r := &Release{}
-	for _, m := range v.obj {
-		mpath := join(path, m.key)
-		switch m.key {
+	r := &StrategyRelease{}
+	for _, m := range v.Obj {
+		mpath := join(path, m.Key)
+		switch m.Key {
 		case "strategyConditionBlueGreenEntityList":
-			r.BlueGreen = d.blueGreen(mpath, m.val)
+			r.BlueGreen = d.blueGreen(mpath, m.Value)
 		case "strategyConditionGrayEntityList":
-			r.Gray = d.gray(mpath, m.val)
+			r.Gray = d.gray(mpath, m.Value)
 		case "strategyRouteEntityList":
-			r.sortConditions()
-			r.Routes = d.routes(mpath, m.val)
+			r.SortConditions()
+			r.Routes = d.routes(mpath, m.Value)
 		case "strategyHeaderEntity":
-			if d.fields(mpath, m.val, "headerMap") {
-				hm, _ := m.val.get("headerMap")
-				if hm.kind != jObject {
-					d.fail(join(mpath, "headerMap"), "rule.json.type", "must be an object, found %s", hm.kind)
+			if d.fields(mpath, m.Value, "headerMap") {
+				hm, _ := m.Value.Get("headerMap")
+				if hm.Kind != jackson.Object {
+					d.fail(join(mpath, "headerMap"), "rule.json.type", "must be an object, found %s", hm.Kind)
 					continue
 				}
 				h, err := headerFromObject(join(mpath, "headerMap"), hm)
@@ -38,47 +42,47 @@ func (d *jdoc) release(path string, v jvalue) *Release {
 	return r
 }
 
-func (d *jdoc) array(path string, v jvalue) ([]jvalue, bool) {
-	if v.kind == jNull {
+func (d *jdoc) array(path string, v jackson.Value) ([]jackson.Value, bool) {
+	if v.Kind == jackson.Null {
 		return nil, false
 	}
-	if v.kind != jArray {
-		d.fail(path, "rule.json.type", "must be an array, found %s", v.kind)
+	if v.Kind != jackson.Array {
+		d.fail(path, "rule.json.type", "must be an array, found %s", v.Kind)
 		return nil, false
 	}
-	return v.arr, true
+	return v.Arr, true
 }
 
-func (d *jdoc) blueGreen(path string, v jvalue) []BlueGreenCondition {
+func (d *jdoc) blueGreen(path string, v jackson.Value) []StrategyConditionBlueGreen {
 	arr, ok := d.array(path, v)
 	if !ok {
 		return nil
 	}
-	out := []BlueGreenCondition{}
+	out := []StrategyConditionBlueGreen{}
 	for i, e := range arr {
 		p := path + "[" + strconv.Itoa(i) + "]"
 		if !d.fields(p, e, "id", "expression", "versionId", "regionId", "addressId", "versionWeightId", "regionWeightId") {
 			continue
 		}
-		out = append(out, BlueGreenCondition{ID: d.str(p, e, "id"), Expression: d.str(p, e, "expression"),
+		out = append(out, StrategyConditionBlueGreen{ID: d.str(p, e, "id"), Expression: d.str(p, e, "expression"),
 			VersionID: d.str(p, e, "versionId"), RegionID: d.str(p, e, "regionId"), AddressID: d.str(p, e, "addressId"),
 			VersionWeightID: d.str(p, e, "versionWeightId"), RegionWeightID: d.str(p, e, "regionWeightId")})
 	}
 	return out
 }
 
-func (d *jdoc) gray(path string, v jvalue) []GrayCondition {
+func (d *jdoc) gray(path string, v jackson.Value) []StrategyConditionGray {
 	arr, ok := d.array(path, v)
 	if !ok {
 		return nil
 	}
-	out := []GrayCondition{}
+	out := []StrategyConditionGray{}
 	for i, e := range arr {
 		p := path + "[" + strconv.Itoa(i) + "]"
 		if !d.fields(p, e, "id", "expression", "versionWeightEntity", "regionWeightEntity", "addressWeightEntity") {
 			continue
 		}
-		g := GrayCondition{ID: d.str(p, e, "id"), Expression: d.str(p, e, "expression")}
+		g := StrategyConditionGray{ID: d.str(p, e, "id"), Expression: d.str(p, e, "expression")}
 		g.Version = d.weightMap(join(p, "versionWeightEntity"), mustGet(e, "versionWeightEntity"))
 		g.Region = d.weightMap(join(p, "regionWeightEntity"), mustGet(e, "regionWeightEntity"))
 		g.Address = d.weightMap(join(p, "addressWeightEntity"), mustGet(e, "addressWeightEntity"))
@@ -93,12 +97,12 @@ var jsonRouteTypes = map[string]RouteType{
 	"REGION_WEIGHT": RouteRegionWeight, "ID_BLACKLIST": RouteIDBlacklist, "ADDRESS_BLACKLIST": RouteAddressBlacklist,
 }
 
-func (d *jdoc) routes(path string, v jvalue) []Route {
+func (d *jdoc) routes(path string, v jackson.Value) []StrategyRoute {
 	arr, ok := d.array(path, v)
 	if !ok {
 		return nil
 	}
-	out := []Route{}
+	out := []StrategyRoute{}
 	for i, e := range arr {
 		p := path + "[" + strconv.Itoa(i) + "]"
 		if !d.fields(p, e, "id", "type", "value") {
@@ -109,30 +113,30 @@ func (d *jdoc) routes(path string, v jvalue) []Route {
 		if !ok {
 			d.fail(join(p, "type"), "rule.type.unknown", "No matched type with value=%s", t)
 		}
-		out = append(out, Route{ID: d.str(p, e, "id"), Type: rt, Value: d.str(p, e, "value")})
+		out = append(out, StrategyRoute{ID: d.str(p, e, "id"), Type: rt, Value: d.str(p, e, "value")})
 	}
 	return out
 }
 
-func (d *jdoc) parameter(path string, v jvalue) *Parameter {
+func (d *jdoc) parameter(path string, v jackson.Value) *Parameter {
 	if !d.fields(path, v, "parameterServiceMap") {
 		return nil
 	}
 	p := &Parameter{}
-	m, _ := v.get("parameterServiceMap")
-	for _, group := range m.obj {
-		for i, e := range group.val.arr {
-			ep := join(path, "parameterServiceMap."+group.key+"["+strconv.Itoa(i)+"]")
+	m, _ := v.Get("parameterServiceMap")
+	for _, group := range m.Obj {
+		for i, e := range group.Value.Arr {
+			ep := join(path, "parameterServiceMap."+group.Key+"["+strconv.Itoa(i)+"]")
 			if !d.fields(ep, e, "parameterMap") {
 				continue
 			}
-			s := ParameterService{Service: group.key}
-			for _, a := range mustGet(e, "parameterMap").obj {
-				if a.val.kind != jString {
-					d.fail(join(ep, "parameterMap."+a.key), "rule.json.type", "must be a string, found %s", a.val.kind)
+			s := ParameterService{Service: group.Key}
+			for _, a := range mustGet(e, "parameterMap").Obj {
+				if a.Value.Kind != jackson.String {
+					d.fail(join(ep, "parameterMap."+a.Key), "rule.json.type", "must be a string, found %s", a.Value.Kind)
 					continue
 				}
-				s.Attrs = append(s.Attrs, Attr{Name: a.key, Value: a.val.str})
+				s.Attrs = append(s.Attrs, Attr{Name: a.Key, Value: a.Value.Str})
 			}
 			p.Services = append(p.Services, s)
 		}

@@ -3,6 +3,8 @@ package rule
 import (
 	"strconv"
 	"strings"
+
+	"github.com/switchyard-io/switchyard/rule/internal/jackson"
 )
 
 // JSON writes r in Nepxion's JSON rule format: the Jackson dump of its
@@ -17,166 +19,168 @@ func (r *Rule) JSON() []byte {
 	return b
 }
 
-func jstr(s string) jvalue     { return jvalue{kind: jString, str: s} }
-func jnum(n int) jvalue        { return jvalue{kind: jNumber, str: strconv.Itoa(n)} }
-func jobj(m ...jmember) jvalue { return jvalue{kind: jObject, obj: append([]jmember{}, m...)} }
-func jm(k string, v jvalue) jmember {
-	return jmember{key: k, val: v}
+func jstr(s string) jackson.Value { return jackson.Value{Kind: jackson.String, Str: s} }
+func jnum(n int) jackson.Value    { return jackson.Value{Kind: jackson.Number, Str: strconv.Itoa(n)} }
+func jobj(m ...jackson.Member) jackson.Value {
+	return jackson.Value{Kind: jackson.Object, Obj: append([]jackson.Member{}, m...)}
+}
+func jm(k string, v jackson.Value) jackson.Member {
+	return jackson.Member{Key: k, Value: v}
 }
 
 // jopt is a string that Jackson writes as null when unset.
-func jopt(s string) jvalue {
+func jopt(s string) jackson.Value {
 	if s == "" {
-		return jvalue{}
+		return jackson.Value{}
 	}
 	return jstr(s)
 }
 
-func jlist(l []string) jvalue {
+func jlist(l []string) jackson.Value {
 	if l == nil {
-		return jvalue{}
+		return jackson.Value{}
 	}
-	v := jvalue{kind: jArray, arr: []jvalue{}}
+	v := jackson.Value{Kind: jackson.Array, Arr: []jackson.Value{}}
 	for _, s := range l {
-		v.arr = append(v.arr, jstr(s))
+		v.Arr = append(v.Arr, jstr(s))
 	}
 	return v
 }
 
-func jweights(m WeightMap) jvalue {
+func jweights(m WeightMap) jackson.Value {
 	v := jobj()
 	for _, w := range m {
-		v.obj = append(v.obj, jm(w.Key, jnum(w.Value)))
+		v.Obj = append(v.Obj, jm(w.Key, jnum(w.Value)))
 	}
 	return v
 }
 
 // jweightEntity is a MapWeightEntity: {"weightMap": {...}} or null.
-func jweightEntity(m WeightMap) jvalue {
+func jweightEntity(m WeightMap) jackson.Value {
 	if m == nil {
-		return jvalue{}
+		return jackson.Value{}
 	}
 	return jobj(jm("weightMap", jweights(m)))
 }
 
-func (r *Rule) jsonTree() jvalue {
+func (r *Rule) jsonTree() jackson.Value {
 	root := jobj()
 	if r == nil {
 		return root
 	}
 	if r.Register != nil {
-		root.obj = append(root.obj, jm("registerEntity", jobj(
+		root.Obj = append(root.Obj, jm("registerEntity", jobj(
 			jm("hostFilterEntity", jhostFilter(r.Register.Host)),
 			jm("countFilterEntity", jcountFilter(r.Register.Count)))))
 	}
 	if d := r.Discovery; d != nil {
-		root.obj = append(root.obj, jm("discoveryEntity", jobj(
+		root.Obj = append(root.Obj, jm("discoveryEntity", jobj(
 			jm("hostFilterEntity", jhostFilter(d.Host)),
 			jm("versionFilterEntity", jconsumerRules(d.Version, "version")),
 			jm("regionFilterEntity", jconsumerRules(d.Region, "region")),
 			jm("weightFilterEntity", jweightFilter(d.Weight)))))
 	}
 	if s := r.Strategy; s != nil {
-		root.obj = append(root.obj, jm("strategyEntity", jobj(
+		root.Obj = append(root.Obj, jm("strategyEntity", jobj(
 			jm("versionValue", jopt(s.Version)), jm("regionValue", jopt(s.Region)), jm("addressValue", jopt(s.Address)),
 			jm("versionWeightValue", jopt(s.VersionWeight)), jm("regionWeightValue", jopt(s.RegionWeight)))))
 	}
-	if r.Release != nil {
-		root.obj = append(root.obj, jm("strategyReleaseEntity", jrelease(r.Release)))
+	if r.StrategyRelease != nil {
+		root.Obj = append(root.Obj, jm("strategyReleaseEntity", jrelease(r.StrategyRelease)))
 	}
-	if f := r.Failover; f != nil {
-		root.obj = append(root.obj, jm("strategyFailoverEntity", jobj(
+	if f := r.StrategyFailover; f != nil {
+		root.Obj = append(root.Obj, jm("strategyFailoverEntity", jobj(
 			jm("versionPreferValue", jopt(f.VersionPrefer)), jm("versionFailoverValue", jopt(f.VersionFailover)),
 			jm("regionTransferValue", jopt(f.RegionTransfer)), jm("regionFailoverValue", jopt(f.RegionFailover)),
 			jm("environmentFailoverValue", jopt(f.EnvFailover)), jm("zoneFailoverValue", jopt(f.ZoneFailover)),
 			jm("addressFailoverValue", jopt(f.AddressFailover)))))
 	}
-	if bl := r.Blacklist; bl != nil {
-		root.obj = append(root.obj, jm("strategyBlacklistEntity", jobj(jm("idValue", jopt(bl.ID)), jm("addressValue", jopt(bl.Address)))))
+	if bl := r.StrategyBlacklist; bl != nil {
+		root.Obj = append(root.Obj, jm("strategyBlacklistEntity", jobj(jm("idValue", jopt(bl.ID)), jm("addressValue", jopt(bl.Address)))))
 	}
 	if p := r.Parameter; p != nil {
 		m := jobj()
+		groups := arrayMembers{}
 		for _, s := range p.Services {
 			pm := jobj()
 			for _, a := range s.Attrs {
-				pm.obj = append(pm.obj, jm(a.Name, jstr(a.Value)))
+				pm.Obj = append(pm.Obj, jm(a.Name, jstr(a.Value)))
 			}
 			entry := jobj(jm("parameterMap", pm))
-			if i := memberIndex(m.obj, s.Service); i >= 0 {
-				m.obj[i].val.arr = append(m.obj[i].val.arr, entry)
-			} else {
-				m.obj = append(m.obj, jm(s.Service, jvalue{kind: jArray, arr: []jvalue{entry}}))
-			}
+			groups.add(&m, s.Service, entry)
 		}
-		root.obj = append(root.obj, jm("parameterEntity", jobj(jm("parameterServiceMap", m))))
+		root.Obj = append(root.Obj, jm("parameterEntity", jobj(jm("parameterServiceMap", m))))
 	}
 	return root
 }
 
-func memberIndex(obj []jmember, key string) int {
-	for i := range obj {
-		if obj[i].key == key {
-			return i
-		}
+// arrayMembers maps keys to the position of their member in an object whose
+// members are arrays, so that grouping n entries by key costs O(n).
+type arrayMembers map[string]int
+
+// add appends entry to the array of key in m, creating the member.
+func (a arrayMembers) add(m *jackson.Value, key string, entry jackson.Value) {
+	if i, ok := a[key]; ok {
+		m.Obj[i].Value.Arr = append(m.Obj[i].Value.Arr, entry)
+		return
 	}
-	return -1
+	a[key] = len(m.Obj)
+	m.Obj = append(m.Obj, jm(key, jackson.Value{Kind: jackson.Array, Arr: []jackson.Value{entry}}))
 }
 
-func jhostFilter(h *HostFilter) jvalue {
+func jhostFilter(h *HostFilter) jackson.Value {
 	if h == nil {
-		return jvalue{}
+		return jackson.Value{}
 	}
 	m := jobj()
 	for _, s := range h.Services {
-		m.obj = append(m.obj, jm(s.Service, jlist(s.Values)))
+		m.Obj = append(m.Obj, jm(s.Service, jlist(s.Values)))
 	}
 	return jobj(jm("filterType", jstr(strings.ToUpper(string(h.Type)))), jm("filterValueList", jlist(h.Values)), jm("filterMap", m))
 }
 
-func jcountFilter(c *CountFilter) jvalue {
+func jcountFilter(c *CountFilter) jackson.Value {
 	if c == nil {
-		return jvalue{}
+		return jackson.Value{}
 	}
 	m := jobj()
 	for _, s := range c.Services {
-		v := jvalue{}
+		v := jackson.Value{}
 		if s.Value != nil {
 			v = jnum(*s.Value)
 		}
-		m.obj = append(m.obj, jm(s.Service, v))
+		m.Obj = append(m.Obj, jm(s.Service, v))
 	}
-	v := jvalue{}
+	v := jackson.Value{}
 	if c.Value != nil {
 		v = jnum(*c.Value)
 	}
 	return jobj(jm("filterValue", v), jm("filterMap", m))
 }
 
-func jconsumerRules(list []ConsumerRule, kind string) jvalue {
+func jconsumerRules(list []ConsumerRule, kind string) jackson.Value {
 	if list == nil {
-		return jvalue{}
+		return jackson.Value{}
 	}
 	title := strings.ToUpper(kind[:1]) + kind[1:]
 	m := jobj()
+	groups := arrayMembers{}
 	for _, e := range list {
 		entry := jobj(jm("consumerServiceName", jstr(e.Consumer)), jm("providerServiceName", jstr(e.Provider)),
 			jm("consumer"+title+"ValueList", jlist(e.ConsumerValues)), jm("provider"+title+"ValueList", jlist(e.ProviderValues)))
-		if i := memberIndex(m.obj, e.Consumer); i >= 0 {
-			m.obj[i].val.arr = append(m.obj[i].val.arr, entry)
-		} else {
-			m.obj = append(m.obj, jm(e.Consumer, jvalue{kind: jArray, arr: []jvalue{entry}}))
-		}
+		groups.add(&m, e.Consumer, entry)
 	}
 	return jobj(jm(kind+"EntityMap", m))
 }
 
-func jweightFilter(w *WeightFilter) jvalue {
+func jweightFilter(w *WeightFilter) jackson.Value {
 	if w == nil {
-		return jvalue{}
+		return jackson.Value{}
 	}
 	out := jobj()
 	for _, t := range []WeightType{WeightVersion, WeightRegion} {
-		byConsumer, all := jobj(), jvalue{kind: jArray, arr: []jvalue{}}
+		byConsumer, all := jobj(), jackson.Value{Kind: jackson.Array, Arr: []jackson.Value{}}
+		groups := arrayMembers{}
 		for _, e := range w.Services {
 			if e.Type != t {
 				continue
@@ -184,55 +188,53 @@ func jweightFilter(w *WeightFilter) jvalue {
 			entry := jobj(jm("weightMap", jweights(e.Weights)), jm("consumerServiceName", jopt(e.Consumer)),
 				jm("providerServiceName", jstr(e.Provider)), jm("type", jstr(strings.ToUpper(string(e.Type)))))
 			if e.Consumer == "" {
-				all.arr = append(all.arr, entry)
-			} else if i := memberIndex(byConsumer.obj, e.Consumer); i >= 0 {
-				byConsumer.obj[i].val.arr = append(byConsumer.obj[i].val.arr, entry)
+				all.Arr = append(all.Arr, entry)
 			} else {
-				byConsumer.obj = append(byConsumer.obj, jm(e.Consumer, jvalue{kind: jArray, arr: []jvalue{entry}}))
+				groups.add(&byConsumer, e.Consumer, entry)
 			}
 		}
 		global := w.Version
 		if t == WeightRegion {
 			global = w.Region
 		}
-		out.obj = append(out.obj, jm(string(t)+"WeightEntityMap", byConsumer), jm(string(t)+"WeightEntityList", all),
+		out.Obj = append(out.Obj, jm(string(t)+"WeightEntityMap", byConsumer), jm(string(t)+"WeightEntityList", all),
 			jm(string(t)+"WeightEntity", jweightEntity(global)))
 	}
 	return out
 }
 
-func jrelease(r *Release) jvalue {
-	bg := jvalue{}
+func jrelease(r *StrategyRelease) jackson.Value {
+	bg := jackson.Value{}
 	if r.BlueGreen != nil {
-		bg = jvalue{kind: jArray, arr: []jvalue{}}
+		bg = jackson.Value{Kind: jackson.Array, Arr: []jackson.Value{}}
 		for _, c := range r.BlueGreen {
-			bg.arr = append(bg.arr, jobj(jm("id", jstr(c.ID)), jm("expression", jopt(c.Expression)),
+			bg.Arr = append(bg.Arr, jobj(jm("id", jstr(c.ID)), jm("expression", jopt(c.Expression)),
 				jm("versionId", jopt(c.VersionID)), jm("regionId", jopt(c.RegionID)), jm("addressId", jopt(c.AddressID)),
 				jm("versionWeightId", jopt(c.VersionWeightID)), jm("regionWeightId", jopt(c.RegionWeightID))))
 		}
 	}
-	gray := jvalue{}
+	gray := jackson.Value{}
 	if r.Gray != nil {
-		gray = jvalue{kind: jArray, arr: []jvalue{}}
+		gray = jackson.Value{Kind: jackson.Array, Arr: []jackson.Value{}}
 		for _, c := range r.Gray {
-			gray.arr = append(gray.arr, jobj(jm("id", jstr(c.ID)), jm("expression", jopt(c.Expression)),
+			gray.Arr = append(gray.Arr, jobj(jm("id", jstr(c.ID)), jm("expression", jopt(c.Expression)),
 				jm("versionWeightEntity", jweightEntity(c.Version)), jm("regionWeightEntity", jweightEntity(c.Region)),
 				jm("addressWeightEntity", jweightEntity(c.Address))))
 		}
 	}
-	routes := jvalue{}
+	routes := jackson.Value{}
 	if r.Routes != nil {
-		routes = jvalue{kind: jArray, arr: []jvalue{}}
+		routes = jackson.Value{Kind: jackson.Array, Arr: []jackson.Value{}}
 		for _, rt := range r.Routes {
-			routes.arr = append(routes.arr, jobj(jm("id", jstr(rt.ID)),
+			routes.Arr = append(routes.Arr, jobj(jm("id", jstr(rt.ID)),
 				jm("type", jstr(strings.ToUpper(strings.ReplaceAll(string(rt.Type), "-", "_")))), jm("value", jstr(rt.Value))))
 		}
 	}
-	header := jvalue{}
+	header := jackson.Value{}
 	if r.Header != nil {
 		hm := jobj()
 		for _, e := range r.Header.Entries {
-			hm.obj = append(hm.obj, jm(e.Name, jstr(e.Value)))
+			hm.Obj = append(hm.Obj, jm(e.Name, jstr(e.Value)))
 		}
 		header = jobj(jm("headerMap", hm))
 	}
@@ -242,22 +244,22 @@ func jrelease(r *Release) jvalue {
 
 // appendPretty writes v like Jackson's DefaultPrettyPrinter configured as
 // Nepxion's DiscoveryPrettyPrinter.
-func appendPretty(b []byte, v jvalue, depth int) []byte {
-	switch v.kind {
-	case jNull:
+func appendPretty(b []byte, v jackson.Value, depth int) []byte {
+	switch v.Kind {
+	case jackson.Null:
 		return append(b, "null"...)
-	case jBool:
-		return strconv.AppendBool(b, v.b)
-	case jNumber:
-		return append(b, v.str...)
-	case jString:
-		return appendJSONString(b, v.str)
-	case jArray:
-		if len(v.arr) == 0 {
+	case jackson.Boolean:
+		return strconv.AppendBool(b, v.Bool)
+	case jackson.Number:
+		return append(b, v.Str...)
+	case jackson.String:
+		return jackson.AppendString(b, v.Str)
+	case jackson.Array:
+		if len(v.Arr) == 0 {
 			return append(b, "[ ]"...)
 		}
 		b = append(b, '[')
-		for i, e := range v.arr {
+		for i, e := range v.Arr {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -267,18 +269,18 @@ func appendPretty(b []byte, v jvalue, depth int) []byte {
 		b = appendNewline(b, depth)
 		return append(b, ']')
 	}
-	if len(v.obj) == 0 {
+	if len(v.Obj) == 0 {
 		return append(b, "{ }"...)
 	}
 	b = append(b, '{')
-	for i, m := range v.obj {
+	for i, m := range v.Obj {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendNewline(b, depth+1)
-		b = appendJSONString(b, m.key)
+		b = jackson.AppendString(b, m.Key)
 		b = append(b, ": "...)
-		b = appendPretty(b, m.val, depth+1)
+		b = appendPretty(b, m.Value, depth+1)
 	}
 	b = appendNewline(b, depth)
 	return append(b, '}')

@@ -1,5 +1,7 @@
 package rule
 
+import "github.com/switchyard-io/switchyard/rule/internal/jackson"
+
 // ServiceValue returns what a route value means for one service, exactly like
 // Nepxion's JsonUtil.fromJsonMap(value, service): when value is a JSON object
 // its entry for service is used (missing key or null: "", no constraint);
@@ -142,7 +144,7 @@ func (j *jscan) str() (raw string, escaped, ok bool) {
 }
 
 func (j *jscan) value() bool {
-	if j.depth >= 64 {
+	if j.depth >= maxDepth {
 		return false
 	}
 	j.depth++
@@ -257,8 +259,8 @@ func (j *jscan) number() bool {
 // unescapeJSON decodes the body of a JSON string (allocates).
 func unescapeJSON(raw string) (string, bool) {
 	v, err := parseJSON([]byte(`"` + raw + `"`))
-	if err != nil || v.kind != jString {
+	if err != nil || v.Kind != jackson.String {
 		return "", false
 	}
-	return v.str, true
+	return v.Str, true
 }

@@ -26,6 +26,24 @@ func MatchList(values, value string) bool {
 	return false
 }
 
+// literalList reports whether no token of the ";" list values is a
+// pattern, so that MatchList(values, v) is InList(values, v): AntMatch of
+// an ASCII token without "*", "?" and "/" is true only for the token
+// itself.
+func literalList(values string) bool {
+	for i := 0; i < len(values); i++ {
+		if isPatternByte(values[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isPatternByte reports whether c can make a token an AntMatch pattern
+// rather than a plain value: "*", "?", "/" and the bytes of non-ASCII
+// characters (matched as runes).
+func isPatternByte(c byte) bool { return c == '*' || c == '?' || c == '/' || c >= utf8.RuneSelf }
+
 // InList reports whether value is exactly one of the ";" list tokens.
 func InList(values, value string) bool {
 	for rest := values; rest != ""; {

@@ -4,17 +4,23 @@ package rule
 // element is a pointer: nil means the element is absent, which matters when a
 // partial and a global rule are assembled (see Assemble).
 //
+// The types of the model are named after the elements they model
+// (<strategy-release> is StrategyRelease, its <route> a StrategyRoute), as
+// Nepxion's entities are (StrategyReleaseEntity, StrategyRouteEntity), so
+// that none reads like the console's release (switchyard.Release) or the
+// data plane's headers and routes.
+//
 // Slices keep document order, normalised the way Nepxion's parser stores them
 // (entries grouped by service as its LinkedHashMaps do), so that a parsed and
 // re-written rule equals the original model.
 type Rule struct {
-	Register  *Register  // <register>
-	Discovery *Discovery // <discovery>
-	Strategy  *Strategy  // <strategy>: the global default route
-	Release   *Release   // <strategy-release>: blue-green and gray conditions
-	Failover  *Failover  // <strategy-failover>
-	Blacklist *Blacklist // <strategy-blacklist>
-	Parameter *Parameter // <parameter>
+	Register          *Register          // <register>
+	Discovery         *Discovery         // <discovery>
+	Strategy          *Strategy          // <strategy>: the global default route
+	StrategyRelease   *StrategyRelease   // <strategy-release>: blue-green and gray conditions
+	StrategyFailover  *StrategyFailover  // <strategy-failover>
+	StrategyBlacklist *StrategyBlacklist // <strategy-blacklist>
+	Parameter         *Parameter         // <parameter>
 
 	// warnings collected while parsing (unknown elements and attributes);
 	// Validate reports them.
@@ -128,18 +134,19 @@ type Strategy struct {
 	RegionWeight  string
 }
 
-// Release is <strategy-release>: blue-green and gray conditions, their routes
-// and the inner header.
-type Release struct {
-	BlueGreen []BlueGreenCondition // nil when <conditions type="blue-green"> is absent
-	Gray      []GrayCondition      // nil when <conditions type="gray"> is absent
-	Routes    []Route              // nil when <routes> is absent
-	Header    *Header              // nil when <header> is absent
+// StrategyRelease is <strategy-release> (StrategyReleaseEntity): blue-green
+// and gray conditions, their routes and the inner header.
+type StrategyRelease struct {
+	BlueGreen []StrategyConditionBlueGreen // nil when <conditions type="blue-green"> is absent
+	Gray      []StrategyConditionGray      // nil when <conditions type="gray"> is absent
+	Routes    []StrategyRoute              // nil when <routes> is absent
+	Header    *StrategyHeader              // nil when <header> is absent
 }
 
-// BlueGreenCondition is a <conditions type="blue-green"><condition …/>.
-// A condition without expression is the blue-green basic (兜底) condition.
-type BlueGreenCondition struct {
+// StrategyConditionBlueGreen is a <conditions type="blue-green"><condition …/>
+// (StrategyConditionBlueGreenEntity). A condition without expression is the
+// blue-green basic (兜底) condition.
+type StrategyConditionBlueGreen struct {
 	ID              string
 	Expression      string
 	VersionID       string
@@ -149,9 +156,10 @@ type BlueGreenCondition struct {
 	RegionWeightID  string
 }
 
-// GrayCondition is a <conditions type="gray"><condition …/>: weight maps of
-// route id to weight per dimension. Nil maps are absent attributes.
-type GrayCondition struct {
+// StrategyConditionGray is a <conditions type="gray"><condition …/>
+// (StrategyConditionGrayEntity): weight maps of route id to weight per
+// dimension. Nil maps are absent attributes.
+type StrategyConditionGray struct {
 	ID         string
 	Expression string
 	Version    WeightMap
@@ -173,17 +181,17 @@ const (
 	RouteAddressBlacklist RouteType = "address-blacklist"
 )
 
-// Route is a <route id="x" type="T">VALUE</route>.
-type Route struct {
+// StrategyRoute is a <route id="x" type="T">VALUE</route> (StrategyRouteEntity).
+type StrategyRoute struct {
 	ID    string
 	Type  RouteType
 	Value string
 }
 
-// Header is the inner header <header>{"a":"1"}</header>: values that drive
-// expressions when the request carries none. Names are case-insensitive and
-// unique; order is kept.
-type Header struct {
+// StrategyHeader is the inner header <header>{"a":"1"}</header>
+// (StrategyHeaderEntity): values that drive expressions when the request
+// carries none. Names are case-insensitive and unique; order is kept.
+type StrategyHeader struct {
 	Entries []HeaderEntry
 }
 
@@ -194,7 +202,7 @@ type HeaderEntry struct {
 }
 
 // Get returns the value of name, compared case-insensitively.
-func (h *Header) Get(name string) (string, bool) {
+func (h *StrategyHeader) Get(name string) (string, bool) {
 	if h == nil {
 		return "", false
 	}
@@ -208,7 +216,7 @@ func (h *Header) Get(name string) (string, bool) {
 
 // Set adds or replaces name like Spring's LinkedCaseInsensitiveMap: a
 // replaced entry moves to the end under the new spelling.
-func (h *Header) Set(name, value string) {
+func (h *StrategyHeader) Set(name, value string) {
 	for i, e := range h.Entries {
 		if equalFoldASCII(e.Name, name) {
 			if e.Name == name {
@@ -222,8 +230,9 @@ func (h *Header) Set(name, value string) {
 	h.Entries = append(h.Entries, HeaderEntry{Name: name, Value: value})
 }
 
-// Failover is <strategy-failover>. Values use the <strategy> formats.
-type Failover struct {
+// StrategyFailover is <strategy-failover> (StrategyFailoverEntity). Values
+// use the <strategy> formats.
+type StrategyFailover struct {
 	VersionPrefer   string
 	VersionFailover string
 	RegionTransfer  string
@@ -233,9 +242,9 @@ type Failover struct {
 	AddressFailover string
 }
 
-// Blacklist is <strategy-blacklist>: instance ids (wildcards allowed) and
-// addresses that no consumer may pick.
-type Blacklist struct {
+// StrategyBlacklist is <strategy-blacklist> (StrategyBlacklistEntity):
+// instance ids (wildcards allowed) and addresses that no consumer may pick.
+type StrategyBlacklist struct {
 	ID      string
 	Address string
 }
@@ -265,13 +274,13 @@ func (s *Strategy) IsEmpty() bool {
 }
 
 // IsEmpty reports whether the failover element sets nothing.
-func (f *Failover) IsEmpty() bool {
-	return f == nil || *f == Failover{}
+func (f *StrategyFailover) IsEmpty() bool {
+	return f == nil || *f == StrategyFailover{}
 }
 
 // IsEmpty reports whether the blacklist sets nothing.
-func (b *Blacklist) IsEmpty() bool {
-	return b == nil || *b == Blacklist{}
+func (b *StrategyBlacklist) IsEmpty() bool {
+	return b == nil || *b == StrategyBlacklist{}
 }
 
 // Clone returns a deep copy of r, so that console operations never change a
@@ -305,14 +314,14 @@ func (r *Rule) Clone() *Rule {
 		s := *r.Strategy
 		c.Strategy = &s
 	}
-	c.Release = r.Release.clone()
-	if r.Failover != nil {
-		f := *r.Failover
-		c.Failover = &f
+	c.StrategyRelease = r.StrategyRelease.clone()
+	if r.StrategyFailover != nil {
+		f := *r.StrategyFailover
+		c.StrategyFailover = &f
 	}
-	if r.Blacklist != nil {
-		b := *r.Blacklist
-		c.Blacklist = &b
+	if r.StrategyBlacklist != nil {
+		b := *r.StrategyBlacklist
+		c.StrategyBlacklist = &b
 	}
 	if r.Parameter != nil {
 		p := &Parameter{Services: make([]ParameterService, len(r.Parameter.Services))}
@@ -346,26 +355,26 @@ func (f *CountFilter) clone() *CountFilter {
 	return c
 }
 
-func (r *Release) clone() *Release {
+func (r *StrategyRelease) clone() *StrategyRelease {
 	if r == nil {
 		return nil
 	}
-	c := &Release{}
+	c := &StrategyRelease{}
 	if r.BlueGreen != nil {
-		c.BlueGreen = append([]BlueGreenCondition{}, r.BlueGreen...)
+		c.BlueGreen = append([]StrategyConditionBlueGreen{}, r.BlueGreen...)
 	}
 	if r.Gray != nil {
-		c.Gray = make([]GrayCondition, len(r.Gray))
+		c.Gray = make([]StrategyConditionGray, len(r.Gray))
 		for i, g := range r.Gray {
 			g.Version, g.Region, g.Address = g.Version.clone(), g.Region.clone(), g.Address.clone()
 			c.Gray[i] = g
 		}
 	}
 	if r.Routes != nil {
-		c.Routes = append([]Route{}, r.Routes...)
+		c.Routes = append([]StrategyRoute{}, r.Routes...)
 	}
 	if r.Header != nil {
-		c.Header = &Header{Entries: append([]HeaderEntry(nil), r.Header.Entries...)}
+		c.Header = &StrategyHeader{Entries: append([]HeaderEntry(nil), r.Header.Entries...)}
 	}
 	return c
 }

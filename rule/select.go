@@ -71,7 +71,8 @@ func Select(h *Hop, candidates []Instance, buf []int) (Selection, error) {
 	s := selector{h: h, c: candidates, routes: routes}
 	for r := range RouteHeader(numRouteHeaders) {
 		if routes[r] != "" && r != HeaderVersionWeight && r != HeaderRegionWeight && r != HeaderEnv {
-			s.vals[r] = ServiceValue(routes[r], h.Provider)
+			s.vals[r] = h.Rule.serviceValue(routes[r], h.Provider)
+			s.kind[r] = listKindOf(s.vals[r])
 		}
 	}
 	switch {
@@ -102,7 +103,8 @@ type selector struct {
 	h      *Hop
 	c      []Instance
 	routes *Routes
-	vals   Routes // the route values resolved for the provider (ServiceValue)
+	vals   Routes                    // the route values resolved for the provider (ServiceValue)
+	kind   [numRouteHeaders]listKind // how match compares with vals[h]
 }
 
 func (s *selector) roundRobin(idx []int) (Selection, error) {

@@ -38,20 +38,82 @@ func (h RouteHeader) CanonicalName() string { return canonicalRouteHeaders[h] }
 // header. c and local may be nil.
 func (c *Compiled) ContextRoutes(in HeaderSource, local *Decision, innerFirst bool) Routes {
 	var r Routes
+	if in != nil {
+		requestRoutes(in, &r)
+	}
 	for h := range numRouteHeaders {
-		v := ""
 		if innerFirst && c != nil {
-			v, _ = c.inner.Get(routeHeaderNames[h])
+			if v, _ := c.inner.Get(routeHeaderNames[h]); v != "" {
+				r[h] = v
+				continue
+			}
 		}
-		if v == "" && in != nil {
-			v = in.Get(canonicalRouteHeaders[h])
+		if r[h] == "" && local != nil {
+			r[h] = local.Routes[h]
 		}
-		if v == "" && local != nil {
-			v = local.Routes[h]
-		}
-		r[h] = v
 	}
 	return r
+}
+
+// walkHeaders is the size up to which requestRoutes walks an HTTPHeader
+// once rather than looking up each route header: a map lookup hashes the
+// name, and fifteen of them cost more than walking a map this small.
+const walkHeaders = 16
+
+// requestRoutes sets r[h] to in.Get(h.CanonicalName()) for every route
+// header.
+func requestRoutes(in HeaderSource, r *Routes) {
+	if hh, ok := in.(HTTPHeader); ok && len(hh) <= walkHeaders {
+		for k, v := range hh {
+			if len(v) > 0 && len(k) >= len("N-D-Env") && k[:4] == "N-D-" {
+				if h := routeHeaderOf(k); h >= 0 {
+					r[h] = v[0]
+				}
+			}
+		}
+		return
+	}
+	for h := range numRouteHeaders {
+		r[h] = in.Get(canonicalRouteHeaders[h])
+	}
+}
+
+// routeHeaderOf returns the route header whose canonical name is name, or
+// -1.
+func routeHeaderOf(name string) RouteHeader {
+	switch name {
+	case "N-D-Version":
+		return HeaderVersion
+	case "N-D-Region":
+		return HeaderRegion
+	case "N-D-Address":
+		return HeaderAddress
+	case "N-D-Version-Weight":
+		return HeaderVersionWeight
+	case "N-D-Region-Weight":
+		return HeaderRegionWeight
+	case "N-D-Version-Prefer":
+		return HeaderVersionPrefer
+	case "N-D-Version-Failover":
+		return HeaderVersionFailover
+	case "N-D-Region-Transfer":
+		return HeaderRegionTransfer
+	case "N-D-Region-Failover":
+		return HeaderRegionFailover
+	case "N-D-Env-Failover":
+		return HeaderEnvFailover
+	case "N-D-Zone-Failover":
+		return HeaderZoneFailover
+	case "N-D-Address-Failover":
+		return HeaderAddressFailover
+	case "N-D-Id-Blacklist":
+		return HeaderIDBlacklist
+	case "N-D-Address-Blacklist":
+		return HeaderAddressBlacklist
+	case "N-D-Env":
+		return HeaderEnv
+	}
+	return -1
 }
 
 // GatewaySwitches are the gateway's header switches (rule-model.md §6.2).
@@ -75,6 +137,28 @@ func setHeader(out HeaderWriter, name, value string, priority bool) {
 	}
 }
 
+// setCanonical is setHeader for a name in canonical form: an http.Header's
+// map is read and written directly, without the canonicalisation its
+// methods repeat on every call (the same keys, the same values).
+func setCanonical(out HeaderWriter, name, value string, priority bool) {
+	if h, ok := out.(http.Header); ok {
+		if v := h[name]; priority || len(v) == 0 || v[0] == "" {
+			h[name] = []string{value}
+		}
+		return
+	}
+	setHeader(out, name, value, priority)
+}
+
+// delCanonical is out.Del for a name in canonical form.
+func delCanonical(out HeaderWriter, name string) {
+	if h, ok := out.(http.Header); ok {
+		delete(h, name)
+		return
+	}
+	out.Del(name)
+}
+
 // StampGateway applies the gateway route filter to the forwarded request
 // (AbstractGatewayStrategyRouteFilter): the gateway's identity headers, then,
 // when core transmission is on, the inner header and every core header the
@@ -83,12 +167,12 @@ func setHeader(out HeaderWriter, name, value string, priority bool) {
 // nil.
 func StampGateway(out HeaderWriter, d *Decision, c *Compiled, self *Instance, sw GatewaySwitches) {
 	if self != nil {
-		setHeader(out, textproto.CanonicalMIMEHeaderKey(HeaderServiceGroup), orDefault(self.Group), sw.HeaderPriority)
+		setCanonical(out, canonicalIdentity.group, orDefault(self.Group), sw.HeaderPriority)
 		setIdentity(out, self, "gateway", false)
 	}
 	if !sw.CoreTransmission {
 		for h := range RouteHeader(numCoreHeaders) {
-			out.Del(canonicalRouteHeaders[h])
+			delCanonical(out, canonicalRouteHeaders[h])
 		}
 		return
 	}
@@ -101,9 +185,9 @@ func StampGateway(out HeaderWriter, d *Decision, c *Compiled, self *Instance, sw
 		name, v := canonicalRouteHeaders[h], d.Routes[h]
 		switch {
 		case v != "":
-			setHeader(out, name, v, sw.HeaderPriority)
+			setCanonical(out, name, v, sw.HeaderPriority)
 		case sw.HeaderPriority && sw.OriginalHeaderIgnored:
-			out.Del(name)
+			delCanonical(out, name)
 		}
 	}
 }
@@ -120,7 +204,7 @@ func StampService(out HeaderWriter, d *Decision, c *Compiled, priority bool) {
 	}
 	for h := range RouteHeader(numCoreHeaders) {
 		if v := d.Routes[h]; v != "" {
-			setHeader(out, canonicalRouteHeaders[h], v, priority)
+			setCanonical(out, canonicalRouteHeaders[h], v, priority)
 		}
 	}
 }
@@ -131,18 +215,32 @@ func setIdentity(out HeaderWriter, self *Instance, kind string, priority bool) {
 	if self.Type != "" {
 		kind = self.Type
 	}
-	set := func(name, v string) { setHeader(out, textproto.CanonicalMIMEHeaderKey(name), v, priority) }
-	set(HeaderServiceType, kind)
+	setCanonical(out, canonicalIdentity.serviceType, kind, priority)
 	if app := self.Metadata["spring_application_app_id"]; app != "" {
-		set(HeaderServiceAppID, app)
+		setCanonical(out, canonicalIdentity.appID, app, priority)
 	}
-	set(HeaderServiceID, self.Service)
-	set(HeaderServiceAddress, self.Host+":"+strconv.Itoa(self.Port))
-	for name, v := range map[string]string{HeaderServiceVersion: self.Version, HeaderServiceRegion: self.Region, HeaderServiceEnv: self.Env, HeaderServiceZone: self.Zone} {
+	setCanonical(out, canonicalIdentity.id, self.Service, priority)
+	setCanonical(out, canonicalIdentity.address, self.Host+":"+strconv.Itoa(self.Port), priority)
+	for i, v := range [...]string{self.Version, self.Region, self.Env, self.Zone} {
 		if v != "" && v != Default {
-			set(name, v)
+			setCanonical(out, canonicalIdentity.located[i], v, priority)
 		}
 	}
+}
+
+// canonicalIdentity holds the canonical names of the identity headers, so
+// that stamping them does not canonicalise (allocate) on every request.
+var canonicalIdentity = struct {
+	group, serviceType, appID, id, address string
+	located                                [4]string // version, region, env, zone
+}{
+	group:       textproto.CanonicalMIMEHeaderKey(HeaderServiceGroup),
+	serviceType: textproto.CanonicalMIMEHeaderKey(HeaderServiceType),
+	appID:       textproto.CanonicalMIMEHeaderKey(HeaderServiceAppID),
+	id:          textproto.CanonicalMIMEHeaderKey(HeaderServiceID),
+	address:     textproto.CanonicalMIMEHeaderKey(HeaderServiceAddress),
+	located: [4]string{textproto.CanonicalMIMEHeaderKey(HeaderServiceVersion), textproto.CanonicalMIMEHeaderKey(HeaderServiceRegion),
+		textproto.CanonicalMIMEHeaderKey(HeaderServiceEnv), textproto.CanonicalMIMEHeaderKey(HeaderServiceZone)},
 }
 
 // PropagateSwitches control outbound propagation (rule-model.md §6.4).
@@ -160,7 +258,7 @@ type PropagateSwitches struct {
 // called once per outgoing request, after selection.
 func Propagate(out HeaderWriter, in http.Header, self *Instance, local *Decision, sw PropagateSwitches) {
 	if self != nil {
-		out.Set(textproto.CanonicalMIMEHeaderKey(HeaderServiceGroup), orDefault(self.Group))
+		setCanonical(out, canonicalIdentity.group, orDefault(self.Group), true)
 		setIdentity(out, self, "service", true)
 	}
 	for name, values := range in {
@@ -185,8 +283,8 @@ func Propagate(out HeaderWriter, in http.Header, self *Instance, local *Decision
 		return
 	}
 	for h := range numRouteHeaders {
-		if v := local.Routes[h]; v != "" && out.Get(canonicalRouteHeaders[h]) == "" {
-			out.Set(canonicalRouteHeaders[h], v)
+		if v := local.Routes[h]; v != "" {
+			setCanonical(out, canonicalRouteHeaders[h], v, false)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func joinList(l []string) string { return strings.Join(l, ";") }
 // a value that is not an integer counts as 0, a negative one as 0, and a
 // repeated key replaces the earlier value in place (LinkedHashMap.put).
 func parseWeights(s string) WeightMap {
-	m := WeightMap{}
+	var b weightsBuilder
 	for _, tok := range splitList(s) {
 		parts := splitNonEmpty(tok, '=')
 		w := Weight{}
@@ -46,20 +46,33 @@ func parseWeights(s string) WeightMap {
 		} else {
 			w.Invalid = tok
 		}
-		m = m.put(w)
+		b.put(w)
 	}
-	return m
+	return b.weights()
 }
 
-// put adds w, or replaces the value of an existing key keeping its position.
-func (m WeightMap) put(w Weight) WeightMap {
-	for i := range m {
-		if m[i].Key == w.Key {
-			m[i].Value, m[i].Invalid = w.Value, w.Invalid
-			return m
-		}
+// weightsBuilder builds a WeightMap like LinkedHashMap.put: a repeated key
+// replaces the value of the existing one, keeping its position.
+type weightsBuilder struct {
+	m   WeightMap
+	pos positions
+}
+
+func (b *weightsBuilder) put(w Weight) {
+	if i, ok := b.pos.find(len(b.m), func(i int) string { return b.m[i].Key }, w.Key); ok {
+		b.m[i].Value, b.m[i].Invalid = w.Value, w.Invalid
+		return
 	}
-	return append(m, w)
+	b.pos.added(w.Key, len(b.m))
+	b.m = append(b.m, w)
+}
+
+// weights returns the map built (never nil).
+func (b *weightsBuilder) weights() WeightMap {
+	if b.m == nil {
+		return WeightMap{}
+	}
+	return b.m
 }
 
 // String formats the map as Nepxion writes it: "k=v;k=v". An entry without

@@ -3,8 +3,10 @@ package rule
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/switchyard-io/switchyard/rule/internal/jackson"
 	"github.com/switchyard-io/switchyard/rule/spel"
 )
 
@@ -27,16 +29,16 @@ func Validate(r *Rule) Issues {
 			checkRouteValue(&is, "rule/strategy/"+Dimension(d).String(), v, Dimension(d) >= DimVersionWeight)
 		}
 	}
-	if rel := r.Release; rel != nil {
+	if rel := r.StrategyRelease; rel != nil {
 		validateRelease(&is, rel)
 	}
-	if f := r.Failover; f != nil {
+	if f := r.StrategyFailover; f != nil {
 		names := []string{"version-prefer", "version-failover", "region-transfer", "region-failover", "env-failover", "zone-failover", "address-failover"}
 		for i, v := range []string{f.VersionPrefer, f.VersionFailover, f.RegionTransfer, f.RegionFailover, f.EnvFailover, f.ZoneFailover, f.AddressFailover} {
 			checkRouteValue(&is, "rule/strategy-failover/"+names[i], v, false)
 		}
 	}
-	if b := r.Blacklist; b != nil {
+	if b := r.StrategyBlacklist; b != nil {
 		checkRouteValue(&is, "rule/strategy-blacklist/id", b.ID, false)
 		checkRouteValue(&is, "rule/strategy-blacklist/address", b.Address, false)
 	}
@@ -67,17 +69,17 @@ func checkRouteValue(is *Issues, path, v string, weights bool) {
 	t := strings.TrimSpace(v)
 	if strings.HasPrefix(t, "{") {
 		obj, err := parseJSON([]byte(t))
-		if err != nil || obj.kind != jObject {
+		if err != nil || obj.Kind != jackson.Object {
 			is.warnf(path, "rule.value.json", "value looks like JSON but is not a JSON object, so Nepxion applies it as plain text to every service")
 			return
 		}
-		for _, m := range obj.obj {
-			if m.val.kind != jString && m.val.kind != jNull {
-				is.errorf(path+"."+m.key, "rule.value.type", "the value of service [%s] must be a string, found %s", m.key, m.val.kind)
+		for _, m := range obj.Obj {
+			if m.Value.Kind != jackson.String && m.Value.Kind != jackson.Null {
+				is.errorf(path+"."+m.Key, "rule.value.type", "the value of service [%s] must be a string, found %s", m.Key, m.Value.Kind)
 				continue
 			}
 			if weights {
-				checkWeights(is, path+"."+m.key, parseWeights(m.val.str))
+				checkWeights(is, path+"."+m.Key, parseWeights(m.Value.Str))
 			}
 		}
 		return
@@ -87,8 +89,9 @@ func checkRouteValue(is *Issues, path, v string, weights bool) {
 	}
 }
 
-func validateRelease(is *Issues, rel *Release) {
+func validateRelease(is *Issues, rel *StrategyRelease) {
 	syms := spel.NewSymbols()
+	routes := indexRoutes(rel.Routes)
 	basic := false
 	for i, c := range rel.BlueGreen {
 		path := fmt.Sprintf("rule/strategy-release/conditions[blue-green]/condition[%d]", i)
@@ -106,7 +109,7 @@ func validateRelease(is *Issues, rel *Release) {
 				continue
 			}
 			named = true
-			checkRouteRef(is, fmt.Sprintf("%s/@%s-id", path, Dimension(d)), rel, id, Dimension(d).routeType())
+			checkRouteRef(is, fmt.Sprintf("%s/@%s-id", path, Dimension(d)), rel, routes, id, Dimension(d).routeType())
 		}
 		if !named {
 			is.warnf(path, "rule.condition.noroute", "condition[%s] names no route, so it has no effect", c.ID)
@@ -123,7 +126,7 @@ func validateRelease(is *Issues, rel *Release) {
 			basic = true
 		}
 		for d, m := range [grayDimensions]WeightMap{c.Version, c.Region, c.Address} {
-			validateGrayWeights(is, fmt.Sprintf("%s/@%s-id", path, Dimension(d)), rel, m, Dimension(d).routeType())
+			validateGrayWeights(is, fmt.Sprintf("%s/@%s-id", path, Dimension(d)), rel, routes, m, Dimension(d).routeType())
 		}
 	}
 	seen := map[string]bool{}
@@ -138,7 +141,7 @@ func validateRelease(is *Issues, rel *Release) {
 	}
 }
 
-func validateGrayWeights(is *Issues, path string, rel *Release, m WeightMap, t RouteType) {
+func validateGrayWeights(is *Issues, path string, rel *StrategyRelease, routes routeIndex, m WeightMap, t RouteType) {
 	if m == nil {
 		return
 	}
@@ -149,7 +152,7 @@ func validateGrayWeights(is *Issues, path string, rel *Release, m WeightMap, t R
 			is.errorf(path, "rule.weight.invalid", "weight entry without a route id")
 			continue
 		}
-		if checkRouteRef(is, path, rel, w.Key, t) && w.Value > 0 {
+		if checkRouteRef(is, path, rel, routes, w.Key, t) && w.Value > 0 {
 			positive = true
 		}
 	}
@@ -161,19 +164,17 @@ func validateGrayWeights(is *Issues, path string, rel *Release, m WeightMap, t R
 // checkRouteRef reports a condition's reference to a route that does not
 // exist. Without any <routes> (as after a console reset) the condition is
 // inert, which is only a warning.
-func checkRouteRef(is *Issues, path string, rel *Release, id string, t RouteType) bool {
-	if _, ok := route(rel.Routes, id, t); ok {
+func checkRouteRef(is *Issues, path string, rel *StrategyRelease, routes routeIndex, id string, t RouteType) bool {
+	if _, ok := routes.route(id, t); ok {
 		return true
 	}
 	if rel.Routes == nil {
 		is.warnf(path, "rule.route.missing", "route[%s] is not defined because there is no <routes>; the condition has no effect", id)
 		return false
 	}
-	for _, r := range rel.Routes {
-		if r.ID == id {
-			is.errorf(path, "rule.route.type", "route[%s] is of type %s, not %s", id, r.Type, t)
-			return false
-		}
+	if other, ok := routes.typeOf[id]; ok {
+		is.errorf(path, "rule.route.type", "route[%s] is of type %s, not %s", id, other, t)
+		return false
 	}
 	is.errorf(path, "rule.route.unknown", "route[%s] of type %s is not defined in <routes>", id, t)
 	return false
@@ -185,15 +186,30 @@ func checkExpression(is *Issues, path, src string, syms *spel.Symbols) {
 	}
 	e, err := spel.CompileShared(src, syms)
 	if err != nil {
-		var se *spel.SyntaxError
-		if errors.As(err, &se) {
-			is.errorf(path+"/@expression", "rule.expression.syntax", "expression %q: position %d: %s", se.Src, se.Pos+1, se.Msg)
-		} else {
-			is.errorf(path+"/@expression", "rule.expression.syntax", "%v", err)
-		}
+		*is = append(*is, ExpressionIssue(path+"/@expression", "rule.expression.syntax", "", err))
 		return
 	}
 	for _, w := range e.Warnings() {
-		is.warnf(path+"/@expression", "rule.expression.warning", "expression %q: position %d: %s", src, w.Pos+1, w.Msg)
+		is.warnf(path+"/@expression", "rule.expression.warning", "expression %q: position %d: %s", spel.Excerpt(src), w.Pos+1, w.Msg)
 	}
+}
+
+// ExpressionIssue is the error issue at path of an expression that does
+// not compile (err from spel): reason, or the budget's reason key with its
+// limit when the expression is beyond one. prefix starts the message (""
+// gives spel's "expression …: position n: …"). Rule validation and the
+// release console's checks report expressions through it alike.
+func ExpressionIssue(path, reason, prefix string, err error) Issue {
+	var se *spel.SyntaxError
+	if !errors.As(err, &se) {
+		return Issue{Path: path, Reason: reason, Message: prefix + err.Error()}
+	}
+	is := Issue{Path: path, Reason: reason, Message: prefix + se.Error()}
+	if prefix != "" {
+		is.Message = fmt.Sprintf("%sposition %d: %s", prefix, se.Pos+1, se.Msg)
+	}
+	if se.Reason != "" {
+		is.Reason, is.Params = se.Reason, map[string]string{"limit": strconv.Itoa(se.Limit)}
+	}
+	return is
 }

@@ -47,7 +47,7 @@ func (p *xmlParser) discovery(path string, n *xnode) (*Discovery, error) {
 // consumerRules parses <discovery><version> or <region>. Entries are grouped
 // by consumer in first-appearance order, as Nepxion's map stores them.
 func (p *xmlParser) consumerRules(path string, n *xnode, kind string) ([]ConsumerRule, error) {
-	out := []ConsumerRule{}
+	var out grouped[ConsumerRule]
 	cAttr, pAttr := "consumer-"+kind+"-value", "provider-"+kind+"-value"
 	for i, c := range n.children {
 		cpath := fmt.Sprintf("%s/service[%d]", path, i)
@@ -70,31 +70,15 @@ func (p *xmlParser) consumerRules(path string, n *xnode, kind string) ([]Consume
 		if v, ok := c.attr(pAttr); ok {
 			e.ProviderValues = splitList(v)
 		}
-		out = insertGrouped(out, e)
+		out.add(e.Consumer, e)
 	}
-	return out, nil
-}
-
-// insertGrouped appends e after the last entry of the same consumer.
-func insertGrouped(list []ConsumerRule, e ConsumerRule) []ConsumerRule {
-	at := -1
-	for i := range list {
-		if list[i].Consumer == e.Consumer {
-			at = i
-		}
-	}
-	if at < 0 || at == len(list)-1 {
-		return append(list, e)
-	}
-	list = append(list, ConsumerRule{})
-	copy(list[at+2:], list[at+1:])
-	list[at+1] = e
-	return list
+	return out.appendTo([]ConsumerRule{}), nil
 }
 
 func (p *xmlParser) weightFilter(path string, n *xnode) (*WeightFilter, error) {
 	w := &WeightFilter{}
-	var versionByConsumer, versionAll, regionByConsumer, regionAll []WeightEntry
+	var versionByConsumer, regionByConsumer grouped[WeightEntry]
+	var versionAll, regionAll []WeightEntry
 	for i, c := range n.children {
 		cpath := fmt.Sprintf("%s/%s[%d]", path, c.name, i)
 		switch c.name {
@@ -124,11 +108,11 @@ func (p *xmlParser) weightFilter(path string, n *xnode) (*WeightFilter, error) {
 			e.Weights = parseWeights(v)
 			switch {
 			case e.Type == WeightVersion && e.Consumer != "":
-				versionByConsumer = insertWeightGrouped(versionByConsumer, e)
+				versionByConsumer.add(e.Consumer, e)
 			case e.Type == WeightVersion:
 				versionAll = append(versionAll, e)
 			case e.Consumer != "":
-				regionByConsumer = insertWeightGrouped(regionByConsumer, e)
+				regionByConsumer.add(e.Consumer, e)
 			default:
 				regionAll = append(regionAll, e)
 			}
@@ -150,22 +134,6 @@ func (p *xmlParser) weightFilter(path string, n *xnode) (*WeightFilter, error) {
 			p.unknown(path, c)
 		}
 	}
-	w.Services = append(append(append(versionByConsumer, versionAll...), regionByConsumer...), regionAll...)
+	w.Services = append(regionByConsumer.appendTo(append(versionByConsumer.appendTo(nil), versionAll...)), regionAll...)
 	return w, nil
-}
-
-func insertWeightGrouped(list []WeightEntry, e WeightEntry) []WeightEntry {
-	at := -1
-	for i := range list {
-		if list[i].Consumer == e.Consumer {
-			at = i
-		}
-	}
-	if at < 0 || at == len(list)-1 {
-		return append(list, e)
-	}
-	list = append(list, WeightEntry{})
-	copy(list[at+2:], list[at+1:])
-	list[at+1] = e
-	return list
 }

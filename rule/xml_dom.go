@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/switchyard-io/switchyard/rule/internal/budget"
 )
 
 // xnode is the small DOM the XML parser walks: what dom4j gives Nepxion's
@@ -44,9 +46,6 @@ func (n *xnode) count(name string) int {
 	return c
 }
 
-// maxXMLDepth bounds nesting so hostile input cannot exhaust the stack.
-const maxXMLDepth = 64
-
 // parseDOM reads an XML document into xnodes. DOCTYPE declarations are
 // refused (no external entities), like a hardened dom4j reader.
 func parseDOM(data []byte) (*xnode, error) {
@@ -65,8 +64,8 @@ func parseDOM(data []byte) (*xnode, error) {
 		line, _ := dec.InputPos()
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if len(stack) >= maxXMLDepth {
-				return nil, fmt.Errorf("line %d: elements nested deeper than %d", line, maxXMLDepth)
+			if len(stack) >= limits.Depth { // xmlShape has refused deeper documents; this keeps the bound whatever happens
+				return nil, budget.Refuse("", ReasonDepth, limits.Depth, "the XML nests elements deeper than %d levels (line %d)", limits.Depth, line)
 			}
 			n := &xnode{name: t.Name.Local, attrs: t.Attr, line: line}
 			if len(stack) == 0 {

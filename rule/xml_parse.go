@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/switchyard-io/switchyard/rule/internal/budget"
 )
 
 // ParseXML parses a rule in Nepxion's XML format. Errors carry the element
@@ -11,11 +13,23 @@ import (
 // Nepxion's own message ("Allow only one element[strategy] to be configed").
 // Unknown elements and attributes are accepted, as Nepxion does, and reported
 // as warnings by Validate.
+//
+// The text must be within the limits (DefaultLimits): at most RuleBytes, and
+// its shape within Depth, Nodes, Members, Attributes and StringBytes.
 func ParseXML(data []byte) (*Rule, error) {
+	if err := budget.CheckSize(data, limits.RuleBytes, "the rule"); err != nil {
+		return nil, err
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nepxionError("rule.empty", "Config is null or empty")
 	}
+	if err := xmlShape(data, &limits); err != nil {
+		return nil, err
+	}
 	root, err := parseDOM(data)
+	if e, ok := budget.Of(err); ok {
+		return nil, e
+	}
 	if err != nil {
 		return nil, invalid("", "rule.xml.syntax", "invalid XML: %v", err)
 	}
@@ -101,11 +115,11 @@ func (p *xmlParser) root(n *xnode) (*Rule, error) {
 		case "strategy":
 			r.Strategy, err = p.strategy(path, c)
 		case "strategy-release":
-			r.Release, err = p.release(path, c)
+			r.StrategyRelease, err = p.release(path, c)
 		case "strategy-failover":
-			r.Failover, err = p.failover(path, c)
+			r.StrategyFailover, err = p.failover(path, c)
 		case "strategy-blacklist":
-			r.Blacklist, err = p.blacklist(path, c)
+			r.StrategyBlacklist, err = p.blacklist(path, c)
 		case "parameter":
 			r.Parameter, err = p.parameter(path, c)
 		default:
@@ -149,6 +163,7 @@ func (p *xmlParser) hostFilter(path string, n *xnode) (*HostFilter, error) {
 	if v, ok := n.attr("filter-value"); ok {
 		h.Values = splitList(v)
 	}
+	var pos positions
 	for i, c := range n.children {
 		cpath := fmt.Sprintf("%s/service[%d]", path, i)
 		if c.name != "service" {
@@ -164,20 +179,15 @@ func (p *xmlParser) hostFilter(path string, n *xnode) (*HostFilter, error) {
 		if v, ok := c.attr("filter-value"); ok {
 			values = splitList(v)
 		}
-		h.Services = putServiceValues(h.Services, ServiceValues{Service: name, Values: values})
+		// LinkedHashMap.put: a repeated service keeps its position.
+		if i, ok := pos.find(len(h.Services), func(i int) string { return h.Services[i].Service }, name); ok {
+			h.Services[i].Values = values
+			continue
+		}
+		pos.added(name, len(h.Services))
+		h.Services = append(h.Services, ServiceValues{Service: name, Values: values})
 	}
 	return h, nil
-}
-
-// putServiceValues is LinkedHashMap.put: a repeated service keeps its position.
-func putServiceValues(list []ServiceValues, s ServiceValues) []ServiceValues {
-	for i := range list {
-		if list[i].Service == s.Service {
-			list[i].Values = s.Values
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 func (p *xmlParser) countFilter(path string, n *xnode) (*CountFilter, error) {
@@ -188,6 +198,7 @@ func (p *xmlParser) countFilter(path string, n *xnode) (*CountFilter, error) {
 		return nil, err
 	}
 	f.Value = v
+	var pos positions
 	for i, c := range n.children {
 		cpath := fmt.Sprintf("%s/service[%d]", path, i)
 		if c.name != "service" {
@@ -203,15 +214,12 @@ func (p *xmlParser) countFilter(path string, n *xnode) (*CountFilter, error) {
 		if err != nil {
 			return nil, err
 		}
-		replaced := false
-		for j := range f.Services {
-			if f.Services[j].Service == name {
-				f.Services[j].Value, replaced = v, true
-			}
+		if j, ok := pos.find(len(f.Services), func(j int) string { return f.Services[j].Service }, name); ok {
+			f.Services[j].Value = v
+			continue
 		}
-		if !replaced {
-			f.Services = append(f.Services, ServiceCount{Service: name, Value: v})
-		}
+		pos.added(name, len(f.Services))
+		f.Services = append(f.Services, ServiceCount{Service: name, Value: v})
 	}
 	return f, nil
 }
@@ -252,12 +260,12 @@ func (p *xmlParser) strategy(path string, n *xnode) (*Strategy, error) {
 	return s, nil
 }
 
-func (p *xmlParser) failover(path string, n *xnode) (*Failover, error) {
+func (p *xmlParser) failover(path string, n *xnode) (*StrategyFailover, error) {
 	names := []string{"version-prefer", "version-failover", "region-transfer", "region-failover", "env-failover", "zone-failover", "address-failover"}
 	if err := onlyOne(n, path, names...); err != nil {
 		return nil, err
 	}
-	f := &Failover{}
+	f := &StrategyFailover{}
 	fields := []*string{&f.VersionPrefer, &f.VersionFailover, &f.RegionTransfer, &f.RegionFailover, &f.EnvFailover, &f.ZoneFailover, &f.AddressFailover}
 	for _, c := range n.children {
 		i := indexOf(names, c.name)
@@ -270,11 +278,11 @@ func (p *xmlParser) failover(path string, n *xnode) (*Failover, error) {
 	return f, nil
 }
 
-func (p *xmlParser) blacklist(path string, n *xnode) (*Blacklist, error) {
+func (p *xmlParser) blacklist(path string, n *xnode) (*StrategyBlacklist, error) {
 	if err := onlyOne(n, path, "id", "address"); err != nil {
 		return nil, err
 	}
-	b := &Blacklist{}
+	b := &StrategyBlacklist{}
 	for _, c := range n.children {
 		switch c.name {
 		case "id":
@@ -290,6 +298,7 @@ func (p *xmlParser) blacklist(path string, n *xnode) (*Blacklist, error) {
 
 func (p *xmlParser) parameter(path string, n *xnode) (*Parameter, error) {
 	par := &Parameter{}
+	var services grouped[ParameterService]
 	for i, c := range n.children {
 		cpath := fmt.Sprintf("%s/service[%d]", path, i)
 		if c.name != "service" {
@@ -307,25 +316,10 @@ func (p *xmlParser) parameter(path string, n *xnode) (*Parameter, error) {
 			}
 			s.Attrs = append(s.Attrs, Attr{Name: a.Name.Local, Value: javaTrim(a.Value)})
 		}
-		par.Services = insertParameterGrouped(par.Services, s)
+		services.add(s.Service, s)
 	}
+	par.Services = services.appendTo(nil)
 	return par, nil
-}
-
-func insertParameterGrouped(list []ParameterService, s ParameterService) []ParameterService {
-	at := -1
-	for i := range list {
-		if list[i].Service == s.Service {
-			at = i
-		}
-	}
-	if at < 0 || at == len(list)-1 {
-		return append(list, s)
-	}
-	list = append(list, ParameterService{})
-	copy(list[at+2:], list[at+1:])
-	list[at+1] = s
-	return list
 }
 
 func indexOf(list []string, s string) int {

@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/switchyard-io/switchyard/rule/internal/budget"
+	"github.com/switchyard-io/switchyard/rule/internal/jackson"
 )
 
 // release parses <strategy-release>. Like Nepxion, the condition lists are
 // sorted by the number of #H[' terms at the moment <routes> is read, so a
 // <routes> element written before the conditions leaves them in document
 // order (StrategyReleaseEntity.setStrategyRouteEntityList).
-func (p *xmlParser) release(path string, n *xnode) (*Release, error) {
-	r := &Release{}
+func (p *xmlParser) release(path string, n *xnode) (*StrategyRelease, error) {
+	r := &StrategyRelease{}
 	for _, c := range n.children {
 		cpath := path + "/" + c.name
 		switch c.name {
@@ -23,7 +26,7 @@ func (p *xmlParser) release(path string, n *xnode) (*Release, error) {
 			if r.Routes != nil {
 				return nil, allowOnlyOne(cpath, "routes")
 			}
-			r.sortConditions()
+			r.SortConditions()
 			routes, err := p.routes(cpath, c)
 			if err != nil {
 				return nil, err
@@ -45,7 +48,7 @@ func (p *xmlParser) release(path string, n *xnode) (*Release, error) {
 	return r, nil
 }
 
-func (p *xmlParser) conditions(path string, n *xnode, r *Release) error {
+func (p *xmlParser) conditions(path string, n *xnode, r *StrategyRelease) error {
 	p.checkAttrs(path, n, "type")
 	t, ok := n.attr("type")
 	if !ok {
@@ -57,7 +60,7 @@ func (p *xmlParser) conditions(path string, n *xnode, r *Release) error {
 		if r.BlueGreen != nil {
 			return fail(path, "rule.element.duplicate", "Allow only one element[conditions] for attribute[type]'s value with 'blue-green' to be configed")
 		}
-		r.BlueGreen = []BlueGreenCondition{}
+		r.BlueGreen = []StrategyConditionBlueGreen{}
 		for i, c := range n.children {
 			if c.name != "condition" {
 				p.unknown(path, c)
@@ -69,7 +72,7 @@ func (p *xmlParser) conditions(path string, n *xnode, r *Release) error {
 			if err != nil {
 				return err
 			}
-			bg := BlueGreenCondition{ID: id, Expression: expr}
+			bg := StrategyConditionBlueGreen{ID: id, Expression: expr}
 			bg.VersionID, _ = c.attr("version-id")
 			bg.RegionID, _ = c.attr("region-id")
 			bg.AddressID, _ = c.attr("address-id")
@@ -82,7 +85,7 @@ func (p *xmlParser) conditions(path string, n *xnode, r *Release) error {
 		if r.Gray != nil {
 			return fail(path, "rule.element.duplicate", "Allow only one element[conditions] for attribute[type]'s value with 'gray' to be configed")
 		}
-		r.Gray = []GrayCondition{}
+		r.Gray = []StrategyConditionGray{}
 		for i, c := range n.children {
 			if c.name != "condition" {
 				p.unknown(path, c)
@@ -94,7 +97,7 @@ func (p *xmlParser) conditions(path string, n *xnode, r *Release) error {
 			if err != nil {
 				return err
 			}
-			g := GrayCondition{ID: id, Expression: expr}
+			g := StrategyConditionGray{ID: id, Expression: expr}
 			if v, ok := c.attr("version-id"); ok {
 				g.Version = parseWeights(v)
 			}
@@ -130,8 +133,8 @@ func conditionIDExpr(path string, c *xnode) (id, expr string, err error) {
 	return id, e, nil
 }
 
-func (p *xmlParser) routes(path string, n *xnode) ([]Route, error) {
-	routes := []Route{}
+func (p *xmlParser) routes(path string, n *xnode) ([]StrategyRoute, error) {
+	routes := []StrategyRoute{}
 	for i, c := range n.children {
 		if c.name != "route" {
 			p.unknown(path, c)
@@ -151,7 +154,7 @@ func (p *xmlParser) routes(path string, n *xnode) ([]Route, error) {
 		if !ok {
 			return nil, noMatchedType(cpath+"/@type", t)
 		}
-		routes = append(routes, Route{ID: id, Type: rt, Value: c.textTrim()})
+		routes = append(routes, StrategyRoute{ID: id, Type: rt, Value: c.textTrim()})
 	}
 	return routes, nil
 }
@@ -166,41 +169,64 @@ func parseRouteType(s string) (RouteType, bool) {
 	return "", false
 }
 
-// sortConditions stable-sorts both condition lists by the number of #H['
-// terms, most first (basic conditions count -1 and go last).
-func (r *Release) sortConditions() {
-	sort.SliceStable(r.BlueGreen, func(i, j int) bool {
-		return conditionCount(r.BlueGreen[i].Expression) > conditionCount(r.BlueGreen[j].Expression)
-	})
-	sort.SliceStable(r.Gray, func(i, j int) bool {
-		return conditionCount(r.Gray[i].Expression) > conditionCount(r.Gray[j].Expression)
-	})
+// SortConditions stable-sorts both condition lists by the number of #H['
+// terms, most first (basic conditions count -1 and go last), as Nepxion's
+// StrategyReleaseEntity.setStrategyRouteEntityList does whenever the routes
+// are set: the codecs call it where the routes are read, the console's
+// release operations where they set or clear them. Each count is taken
+// once, not once per comparison.
+func (r *StrategyRelease) SortConditions() {
+	r.BlueGreen = sortByCount(r.BlueGreen, func(c StrategyConditionBlueGreen) string { return c.Expression })
+	r.Gray = sortByCount(r.Gray, func(c StrategyConditionGray) string { return c.Expression })
+}
+
+func sortByCount[T any](list []T, expr func(T) string) []T {
+	if len(list) < 2 {
+		return list
+	}
+	type keyed struct {
+		count int
+		item  T
+	}
+	k := make([]keyed, len(list))
+	for i, c := range list {
+		k[i] = keyed{conditionCount(expr(c)), c}
+	}
+	sort.SliceStable(k, func(i, j int) bool { return k[i].count > k[j].count })
+	for i := range k {
+		list[i] = k[i].item
+	}
+	return list
 }
 
 // parseHeaderJSON reads the inner header: a JSON object of string values.
 // Nepxion also accepts non-string values and then fails at request time; we
 // refuse them here.
-func parseHeaderJSON(path, text string) (*Header, error) {
+func parseHeaderJSON(path, text string) (*StrategyHeader, error) {
 	if text == "" {
 		return nil, fail(path, "rule.header.empty", "Json is null or empty")
 	}
 	v, err := parseJSON([]byte(text))
+	if e, ok := budget.Of(err); ok {
+		e.Field = path
+		return nil, e
+	}
 	if err != nil {
 		return nil, fail(path, "rule.header.json", "invalid JSON in element[header]: %v", err)
 	}
-	if v.kind != jObject {
-		return nil, fail(path, "rule.header.json", "element[header] must be a JSON object, found %s", v.kind)
+	if v.Kind != jackson.Object {
+		return nil, fail(path, "rule.header.json", "element[header] must be a JSON object, found %s", v.Kind)
 	}
 	return headerFromObject(path, v)
 }
 
-func headerFromObject(path string, v jvalue) (*Header, error) {
-	h := &Header{}
-	for _, m := range v.obj {
-		if m.val.kind != jString {
-			return nil, fail(path+"."+m.key, "rule.header.value", "value of header [%s] must be a string, found %s", m.key, m.val.kind)
+func headerFromObject(path string, v jackson.Value) (*StrategyHeader, error) {
+	var h headerBuilder
+	for _, m := range v.Obj {
+		if m.Value.Kind != jackson.String {
+			return nil, fail(path+"."+m.Key, "rule.header.value", "value of header [%s] must be a string, found %s", m.Key, m.Value.Kind)
 		}
-		h.Set(m.key, m.val.str)
+		h.set(m.Key, m.Value.Str)
 	}
-	return h, nil
+	return h.header(), nil
 }

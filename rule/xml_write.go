@@ -3,6 +3,8 @@ package rule
 import (
 	"strconv"
 	"strings"
+
+	"github.com/switchyard-io/switchyard/rule/internal/jackson"
 )
 
 // EmptyXML is Nepxion's empty rule (DiscoveryConstant.EMPTY_XML_RULE).
@@ -26,9 +28,9 @@ func (r *Rule) XML() []byte {
 		writeRegister(&b, r.Register)
 		writeDiscovery(&b, r.Discovery)
 		writeStrategy(&b, r.Strategy)
-		writeRelease(&b, r.Release)
-		writeFailover(&b, r.Failover)
-		writeBlacklist(&b, r.Blacklist)
+		writeRelease(&b, r.StrategyRelease)
+		writeFailover(&b, r.StrategyFailover)
+		writeBlacklist(&b, r.StrategyBlacklist)
 		writeParameter(&b, r.Parameter)
 	}
 	b.WriteString("</rule>")
@@ -202,7 +204,7 @@ func writeStrategy(b *strings.Builder, s *Strategy) {
 	closeTag(b, 1, "strategy")
 }
 
-func writeRelease(b *strings.Builder, r *Release) {
+func writeRelease(b *strings.Builder, r *StrategyRelease) {
 	if r == nil || (len(r.BlueGreen) == 0 && len(r.Gray) == 0 && len(r.Routes) == 0 && r.Header == nil) {
 		return
 	}
@@ -262,16 +264,16 @@ func optAttr(b *strings.Builder, name, value string) {
 }
 
 // JSON returns the inner header as compact JSON, as Jackson writes it.
-func (h *Header) JSON() string {
+func (h *StrategyHeader) JSON() string {
 	keys := make([]string, len(h.Entries))
 	values := make([]string, len(h.Entries))
 	for i, e := range h.Entries {
 		keys[i], values[i] = e.Name, e.Value
 	}
-	return compactStringMap(keys, values)
+	return jackson.StringMap(keys, values)
 }
 
-func writeFailover(b *strings.Builder, f *Failover) {
+func writeFailover(b *strings.Builder, f *StrategyFailover) {
 	if f.IsEmpty() {
 		return
 	}
@@ -286,7 +288,7 @@ func writeFailover(b *strings.Builder, f *Failover) {
 	closeTag(b, 1, "strategy-failover")
 }
 
-func writeBlacklist(b *strings.Builder, bl *Blacklist) {
+func writeBlacklist(b *strings.Builder, bl *StrategyBlacklist) {
 	if bl.IsEmpty() {
 		return
 	}

@@ -39,9 +39,8 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 
 // capture runs the route filter on r.
 func (s *Service) capture(r *http.Request) *hop {
-	compiled := s.Rules.Compiled()
-	h := &hop{header: r.Header.Clone(), decision: compiled.Decide(rule.HTTPRequest{R: r}, globalRand{})}
-	rule.StampService(h.header, &h.decision, compiled, s.cfg.ServiceHeaderPriority)
+	h := &hop{header: r.Header.Clone()}
+	h.decision = s.Router.Filter(rule.HTTPRequest{R: r}, h.header)
 	return h
 }
 

@@ -1,7 +1,6 @@
 package sdk
 
 import (
-	"math/rand/v2"
 	"net/http"
 	"strings"
 
@@ -21,32 +20,26 @@ type outbound struct{ s *Service }
 // RoundTrip implements http.RoundTripper.
 func (o outbound) RoundTrip(req *http.Request) (*http.Response, error) {
 	s := o.s
-	provider := strings.ToLower(req.URL.Hostname())
 	if !isServiceID(req.URL.Host) {
 		return s.transport.Base.RoundTrip(req)
 	}
-	compiled := s.Rules.Compiled()
-	h := hopOf(req.Context())
-	if h == nil {
-		// A call made outside a request (a job, a consumer): only the
-		// service's own rule decides.
-		empty := &http.Request{Header: http.Header{}, URL: req.URL}
-		h = &hop{header: http.Header{}, decision: compiled.Decide(rule.HTTPRequest{R: empty}, globalRand{})}
-	}
-	out := req.Clone(req.Context())
-	self := s.Self()
-	ri := dataplane.ToRule(&self)
-	rule.Propagate(out.Header, h.header, &ri, &h.decision, rule.PropagateSwitches{CoreTransmission: s.cfg.CoreTransmission, ContextHeaders: s.cfg.ContextHeaders})
-	routes := compiled.ContextRoutes(rule.HTTPHeader(h.header), &h.decision, s.cfg.ServiceHeaderPriority)
-	if s.Instances == nil {
+	if !s.started.Load() {
 		return nil, switchyard.Errorf(switchyard.CodeUnavailable, "sdk: service not started; call Start before making calls")
 	}
-	target, err := s.Balancer.Pick(compiled, routes, provider, s.Instances.Get(provider))
+	out := req.Clone(req.Context())
+	hop := dataplane.Hop{Provider: strings.ToLower(req.URL.Hostname()), Out: out.Header}
+	if h := hopOf(req.Context()); h != nil {
+		hop.In, hop.Decision = h.header, &h.decision
+	} else {
+		// A call made outside a request (a job, a consumer): only the
+		// service's own rule decides, on the call's URL.
+		hop.Request = rule.HTTPRequest{R: &http.Request{Header: http.Header{}, URL: req.URL}}
+	}
+	_, target, err := s.Router.Route(&hop)
 	if err != nil {
 		return nil, err
 	}
-	out = out.WithContext(dataplane.WithTarget(out.Context(), target))
-	return s.transport.RoundTrip(out)
+	return s.transport.RoundTrip(out.WithContext(dataplane.WithTarget(out.Context(), target)))
 }
 
 // isServiceID reports whether host names a registered service rather than
@@ -54,8 +47,3 @@ func (o outbound) RoundTrip(req *http.Request) (*http.Response, error) {
 func isServiceID(host string) bool {
 	return host != "" && !strings.ContainsAny(host, ".:[") && host != "localhost"
 }
-
-// globalRand draws from math/rand/v2's goroutine-safe source.
-type globalRand struct{}
-
-func (globalRand) IntN(n int) int { return rand.IntN(n) }

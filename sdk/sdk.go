@@ -22,7 +22,6 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/dataplane"
-	"github.com/switchyard-io/switchyard/registry"
 	"github.com/switchyard-io/switchyard/rule"
 )
 
@@ -58,14 +57,17 @@ type Service struct {
 	collector switchyard.MetricsCollector
 	logger    *slog.Logger
 
+	// The service's data plane: its rule, the instances it calls, the
+	// router of its requests and calls, its metrics.
 	Rules     *dataplane.Rules
 	Instances *dataplane.Instances
-	Balancer  *dataplane.Balancer
+	Router    *dataplane.Router
 	Metrics   *dataplane.Metrics
 
 	self      atomic.Pointer[switchyard.Instance]
+	started   atomic.Bool
 	transport *dataplane.RetryTransport
-	announced *registry.Announcement
+	announced *dataplane.Announcement
 }
 
 // New prepares a service; Start brings it up. collector may be nil.
@@ -84,8 +86,10 @@ func New(cfg Config, reg switchyard.Registry, cc switchyard.ConfigCenter, collec
 	s.self.Store(&cfg.Self)
 	s.Metrics = dataplane.NewMetrics(cfg.Self.Service, cfg.Self.Version)
 	s.Rules = dataplane.NewRules(cc, cfg.Self.Group, cfg.Self.Service, cfg.CacheDir, s.Metrics, logger)
-	ri := dataplane.ToRule(&cfg.Self)
-	s.Balancer = dataplane.NewBalancer(&ri, cfg.Options)
+	s.Instances = dataplane.NewInstances(reg, logger)
+	s.Instances.CacheDir = cfg.CacheDir
+	s.Router = dataplane.NewRouter(dataplane.RouterConfig{Self: cfg.Self, Options: cfg.Options, ServiceHeaderPriority: cfg.ServiceHeaderPriority,
+		Propagate: rule.PropagateSwitches{CoreTransmission: cfg.CoreTransmission, ContextHeaders: cfg.ContextHeaders}}, s.Rules, s.Instances)
 	s.transport = &dataplane.RetryTransport{Base: dataplane.NewTransport(), Metrics: s.Metrics, Attempts: 3}
 	return s
 }
@@ -103,11 +107,11 @@ func (s *Service) Self() switchyard.Instance {
 // registers the instance and starts heartbeats and metrics reports. All of
 // it stops, and the instance deregisters, when ctx ends; Done is closed then.
 func (s *Service) Start(ctx context.Context) error {
-	s.Instances = dataplane.NewInstances(ctx, s.reg, s.logger)
-	s.Instances.CacheDir = s.cfg.CacheDir
+	context.AfterFunc(ctx, s.Instances.Close)
+	s.started.Store(true)
 	s.Rules.Start(ctx, 3*time.Second)
 	in := s.Self()
-	s.announced = registry.Announce(ctx, s.reg, &in, s.cfg.HeartbeatInterval, s.logger)
+	s.announced = dataplane.Announce(ctx, s.reg, &in, s.cfg.HeartbeatInterval, s.logger)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

@@ -16,6 +16,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/switchyard-io/switchyard/dataplane"
 	"github.com/switchyard-io/switchyard/sdk"
@@ -50,6 +51,12 @@ func (s *Sidecar) Inbound() http.Handler {
 		},
 		Transport: dataplane.NewTransport(),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			if r.Context().Err() != nil { // the consumer went away: no failure of the app
+				s.svc.Metrics.Abandoned()
+				s.logger.DebugContext(r.Context(), "consumer went away", "app", s.app.Host, "err", err)
+				w.WriteHeader(dataplane.StatusClientClosed)
+				return
+			}
 			s.logger.WarnContext(r.Context(), "app unreachable", "app", s.app.Host, "err", err)
 			http.Error(w, "sidecar: the app at "+s.app.Host+" does not answer: "+err.Error(), http.StatusBadGateway)
 		},
@@ -112,18 +119,26 @@ func (s *Sidecar) health(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(`{"status":"ok"}`))
 }
 
-// Run serves the inbound and outbound listeners until ctx ends.
-func Run(ctx context.Context, inbound, outbound *http.Server) error {
-	errc := make(chan error, 2)
-	for _, srv := range []*http.Server{inbound, outbound} {
+// Run serves the inbound and outbound listeners until ctx ends or one of
+// them fails. Then both shut down: requests in flight have grace to finish,
+// after which their connections are closed.
+func Run(ctx context.Context, grace time.Duration, inbound, outbound *http.Server) error {
+	servers := []*http.Server{inbound, outbound}
+	errc := make(chan error, len(servers))
+	for _, srv := range servers {
 		go func(srv *http.Server) { errc <- srv.ListenAndServe() }(srv)
 	}
+	var failed error
 	select {
-	case err := <-errc:
-		return err
+	case failed = <-errc:
 	case <-ctx.Done():
-		_ = inbound.Shutdown(context.Background())
-		_ = outbound.Shutdown(context.Background())
-		return nil
 	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	for _, srv := range servers {
+		if srv.Shutdown(sctx) != nil {
+			_ = srv.Close() // the grace is over: drop what is left
+		}
+	}
+	return failed
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -102,17 +101,24 @@ func TestSidecarChain(t *testing.T) {
 	gwSelf := switchyard.Instance{Service: "gw", Type: "gateway", Group: group, Version: "1.0", Host: "127.0.0.1", Port: 1}
 	rules := dataplane.NewRules(env.Config, group, "gw", "", nil, quiet)
 	rules.Start(ctx, 3*time.Second)
+	instances := dataplane.NewInstances(env.Registry, quiet)
+	t.Cleanup(instances.Close)
 	gw := gateway.New(gateway.Config{Routes: []gateway.Route{{Prefix: "/a/", Service: svcA, StripPrefix: true}},
 		// The guide's gateway: client n-d-* headers are kept (header priority off).
 		Switches: rule.GatewaySwitches{OriginalHeaderIgnored: true, CoreTransmission: true}},
-		func() switchyard.Instance { return gwSelf }, rules, dataplane.NewInstances(ctx, env.Registry, quiet), nil, quiet)
-	front := httptest.NewServer(gw)
-	defer front.Close()
+		func() switchyard.Instance { return gwSelf }, rules, instances, nil, quiet)
+	frontLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go gw.Serve(frontLn)
+	defer gw.Close()
+	frontURL := "http://" + frontLn.Addr().String()
 
 	lanes := []struct{ a, b string }{{"1.0", "1.1"}, {"1.1", "1.0"}, {"1.1", "1.1"}}
 	for _, lane := range lanes {
 		for i := 0; i < 4; i++ {
-			req, _ := http.NewRequest("GET", front.URL+"/a/invoke/gateway", nil)
+			req, _ := http.NewRequest("GET", frontURL+"/a/invoke/gateway", nil)
 			req.Header.Set("n-d-version", `{"`+svcA+`":"`+lane.a+`","`+svcB+`":"`+lane.b+`"}`)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -129,7 +135,7 @@ func TestSidecarChain(t *testing.T) {
 
 	// An inspection through the sidecar: the sidecar answers for the app.
 	in, _ := json.Marshal(map[string]any{"serviceIdList": []string{svcB}})
-	req, _ := http.NewRequest("POST", front.URL+"/a/inspector/inspect", bytes.NewReader(in))
+	req, _ := http.NewRequest("POST", frontURL+"/a/inspector/inspect", bytes.NewReader(in))
 	req.Header.Set("n-d-version", `{"`+svcA+`":"1.1","`+svcB+`":"1.0"}`)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

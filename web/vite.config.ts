@@ -45,7 +45,11 @@ export default defineConfig({
     },
   },
   test: {
+    // Component tests (*.test.tsx) ask for jsdom with a `@vitest-environment jsdom` comment.
     environment: 'node',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+    // Rendering the release page in jsdom takes seconds on a shared machine.
+    testTimeout: 30_000,
   },
 });

@@ -39,7 +39,7 @@ func newUserCmd() *cobra.Command {
 					if u.Disabled {
 						state = "disabled"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.DisplayName, u.Role, strings.Join(u.Groups, ","), state)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cell(u.Name), cell(u.DisplayName), cell(string(u.Role)), strings.Join(cells(u.Groups), ","), state)
 				}
 			})
 		},
@@ -105,7 +105,7 @@ func newGroupCmd() *cobra.Command {
 			return output(cmd.OutOrStdout(), groups, func(tw *tabwriter.Writer) {
 				fmt.Fprintln(tw, "NAME\tDESCRIPTION\tMEMBERS")
 				for _, g := range groups {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Name, g.Description, strings.Join(g.Members, ","))
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", cell(g.Name), cell(g.Description), strings.Join(cells(g.Members), ","))
 				}
 			})
 		},
@@ -148,7 +148,7 @@ func newTokenCmd() *cobra.Command {
 			return output(cmd.OutOrStdout(), tokens, func(tw *tabwriter.Writer) {
 				fmt.Fprintln(tw, "ID\tUSER\tNAME\tPREFIX\tCREATED\tEXPIRES\tLAST USED\tREVOKED")
 				for _, t := range tokens {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.UserName, t.Name, t.Prefix, fmtTime(&t.CreatedAt), fmtTime(t.ExpiresAt), fmtTime(t.LastUsedAt), fmtTime(t.RevokedAt))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s…\t%s\t%s\t%s\t%s\n", cell(t.ID), cell(t.UserName), cell(t.Name), cell(t.Prefix), fmtTime(&t.CreatedAt), fmtTime(t.ExpiresAt), fmtTime(t.LastUsedAt), fmtTime(t.RevokedAt))
 				}
 			})
 		},
@@ -206,10 +206,10 @@ func newAuditCmd() *cobra.Command {
 			return output(cmd.OutOrStdout(), page, func(tw *tabwriter.Writer) {
 				fmt.Fprintln(tw, "TIME\tACTOR\tACTION\tRESOURCE\tSTATUS\tOUTCOME\tFROM\tDETAIL")
 				for _, e := range page.Entries {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", e.Time.Local().Format("2006-01-02 15:04:05"), e.Actor, e.Action, e.Resource, e.Status, e.Outcome, e.RemoteAddr, e.Detail)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", e.Time.Local().Format("2006-01-02 15:04:05"), cell(e.Actor), cell(e.Action), cell(e.Resource), e.Status, cell(e.Outcome), cell(e.RemoteAddr), cell(e.Detail))
 				}
 				if page.Next != "" {
-					fmt.Fprintf(tw, "(more: --before %s)\n", page.Next)
+					fmt.Fprintf(tw, "(more: --before %s)\n", cell(page.Next))
 				}
 			})
 		},

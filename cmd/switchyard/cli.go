@@ -102,6 +102,8 @@ func apiClient() (*client.Client, error) {
 }
 
 // output prints v as JSON or YAML, or calls table for the table format.
+// Tables are written through a terminalWriter; tables should also pass
+// text from the server through cell, so a line break stays in its cell.
 func output(w io.Writer, v any, table func(tw *tabwriter.Writer)) error {
 	switch global.output {
 	case "json":
@@ -128,7 +130,9 @@ func output(w io.Writer, v any, table func(tw *tabwriter.Writer)) error {
 			enc.SetIndent("", "  ")
 			return enc.Encode(v)
 		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		// Escaped after alignment: a control character only ever comes
+		// from the server's text, and a misaligned row beats a forged one.
+		tw := tabwriter.NewWriter(terminalWriter{w}, 0, 4, 2, ' ', 0)
 		table(tw)
 		return tw.Flush()
 	}

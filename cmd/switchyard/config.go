@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,6 +14,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/switchyard-io/switchyard/deploy/process"
+	"github.com/switchyard-io/switchyard/notify/webhook"
 	"github.com/switchyard-io/switchyard/store/postgres"
 )
 
@@ -31,6 +32,37 @@ type Config struct {
 	Store         StoreConfig `yaml:"store"`
 	Log           LogConfig   `yaml:"log"`
 	Auth          AuthConfig  `yaml:"auth"`
+	// Deploy configures the deployers workflows bring versions up and
+	// down with; Notify the notifiers they tell people through.
+	Deploy   DeployConfig   `yaml:"deploy"`
+	Notify   NotifyConfig   `yaml:"notify"`
+	Workflow WorkflowConfig `yaml:"workflow"`
+}
+
+// DeployConfig holds the deployers' settings.
+type DeployConfig struct {
+	// Process is the local-process deployer's catalog: the services it
+	// knows and how to start them (deploy/process).
+	Process process.Catalog `yaml:"process"`
+}
+
+// NotifyConfig holds the notifiers.
+type NotifyConfig struct {
+	Webhooks []WebhookConfig `yaml:"webhooks"`
+}
+
+// WebhookConfig is one webhook notifier; its secret comes from the file or,
+// better, from the variable SecretEnv names.
+type WebhookConfig struct {
+	webhook.Config `yaml:",inline"`
+	SecretEnv      string `yaml:"secret_env"`
+}
+
+// WorkflowConfig shapes the workflow engine.
+type WorkflowConfig struct {
+	// AllowCommands lets TEST steps run commands on this host (off: anyone
+	// who may edit a workflow could otherwise run anything here).
+	AllowCommands bool `yaml:"allow_commands"`
 }
 
 // StoreConfig selects the database.
@@ -50,7 +82,11 @@ type LogConfig struct {
 
 // AuthConfig shapes console sessions.
 type AuthConfig struct {
+	// SessionTTL is how long an idle console session lives.
 	SessionTTL Duration `yaml:"session_ttl"`
+	// SessionMaxAge is how long a console session lives however active
+	// (default 7 days); at least SessionTTL.
+	SessionMaxAge Duration `yaml:"session_max_age"`
 	// SecureCookies marks the session cookie Secure; set it when the
 	// console is served over HTTPS.
 	SecureCookies bool `yaml:"secure_cookies"`
@@ -79,7 +115,7 @@ func defaultConfig() Config {
 		DataDir: defaultDataDir(),
 		Store:   StoreConfig{Driver: "sqlite"},
 		Log:     LogConfig{Level: "info", Format: "text"},
-		Auth:    AuthConfig{SessionTTL: Duration(12 * time.Hour)},
+		Auth:    AuthConfig{SessionTTL: Duration(12 * time.Hour), SessionMaxAge: Duration(7 * 24 * time.Hour)},
 	}
 }
 
@@ -277,8 +313,8 @@ func (c *Config) validate() error {
 		if c.Store.DSN == "" {
 			c.Store.DSN = filepath.Join(c.DataDir, "switchyard.db")
 		}
-		if strings.ContainsAny(c.Store.DSN, "?#") || strings.HasPrefix(c.Store.DSN, "postgres") {
-			return &configError{"store.dsn", fmt.Sprintf("%q is not a SQLite file path (for PostgreSQL set store.driver: postgres)", c.Store.DSN)}
+		if strings.ContainsAny(c.Store.DSN, "?#") || strings.HasPrefix(c.Store.DSN, "postgres") || redactDSN(c.Store.DSN) != c.Store.DSN {
+			return &configError{"store.dsn", fmt.Sprintf("%q is not a SQLite file path (for PostgreSQL set store.driver: postgres)", redactDSN(c.Store.DSN))}
 		}
 	case "postgres":
 		if c.Store.DSN == "" {
@@ -298,6 +334,9 @@ func (c *Config) validate() error {
 	}
 	if time.Duration(c.Auth.SessionTTL) < time.Minute {
 		return &configError{"auth.session_ttl", "must be at least 1m"}
+	}
+	if c.Auth.SessionMaxAge < c.Auth.SessionTTL {
+		return &configError{"auth.session_max_age", fmt.Sprintf("must be at least auth.session_ttl (%s)", time.Duration(c.Auth.SessionTTL))}
 	}
 	if c.AdminPassword != "" && len(c.AdminPassword) < 8 {
 		return &configError{"admin_password", "must be at least 8 characters"}
@@ -336,22 +375,16 @@ func (c Config) redacted() Config {
 		c.AdminPassword = "<redacted>"
 	}
 	c.Store.DSN = redactDSN(c.Store.DSN)
+	hooks := make([]WebhookConfig, len(c.Notify.Webhooks))
+	for i, w := range c.Notify.Webhooks {
+		if w.Secret != "" {
+			w.Secret = "<redacted>"
+		}
+		hooks[i] = w
+	}
+	c.Notify.Webhooks = hooks
 	return c
 }
 
-var kvPasswordRE = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S+)`)
-
 // redactDSN hides the password in a URL or key=value DSN.
-func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "redacted")
-			dsn = u.String()
-		}
-	}
-	if strings.Contains(dsn, "://") {
-		// Also hide a password given as a query parameter.
-		return regexp.MustCompile(`(?i)([?&]password=)[^&]*`).ReplaceAllString(dsn, "${1}redacted")
-	}
-	return kvPasswordRE.ReplaceAllString(dsn, "${1}redacted")
-}
+func redactDSN(dsn string) string { return postgres.RedactDSN(dsn) }

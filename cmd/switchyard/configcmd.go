@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -186,7 +187,7 @@ func newServiceCmd() *cobra.Command {
 					rows = append(rows, r)
 				}
 				r.Count++
-				if !contains(r.Versions, in.Version) {
+				if !slices.Contains(r.Versions, in.Version) {
 					r.Versions = append(r.Versions, in.Version)
 				}
 			}
@@ -222,13 +223,4 @@ func instanceTable(tw *tabwriter.Writer, list []*switchyard.Instance) {
 	for _, in := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in.Address(), in.Version, in.Region, in.Env, in.Zone, in.Group, in.ID, in.StartTime.Local().Format("2006-01-02 15:04:05"))
 	}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

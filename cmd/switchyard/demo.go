@@ -19,7 +19,7 @@ import (
 
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/demo"
-	"github.com/switchyard-io/switchyard/httpapi"
+	"github.com/switchyard-io/switchyard/deploy/process"
 )
 
 // demoAdminPassword is the documented password of the demo's admin user.
@@ -31,6 +31,9 @@ type demoFlags struct {
 	trafficRate int
 	portOffset  int
 	topology    string
+	// fresh starts only the old versions (1.0): what a release workflow
+	// expects to find before it deploys the new one.
+	fresh bool
 }
 
 func newDemoCmd() *cobra.Command {
@@ -45,7 +48,12 @@ DATA_DIR/demo, built-in config center and registry; user "admin", password
 gateway discovery-guide-gateway on 127.0.0.1:5001 routing
 /discovery-guide-service-a/** to service-a 1.0 (:3001) and 1.1 (:3002), which
 call service-b 1.0 (:4001) and 1.1 (:4002) — Nepxion's console endpoints at
-127.0.0.1:6001, and a gentle traffic generator. Ctrl-C stops everything.`,
+127.0.0.1:6001, and a gentle traffic generator. Ctrl-C stops everything.
+
+The services run under the local-process deployer, so the release workflow
+the demo ships (WF-001, blue-green 1.0 → 1.1 with short durations, on the
+release discovery-guide-1.1) really deploys 1.1, shifts traffic, watches it
+and takes 1.0 offline. --fresh starts with 1.0 only, as a release would.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			base := defaultConfig()
@@ -69,21 +77,36 @@ call service-b 1.0 (:4001) and 1.1 (:4002) — Nepxion's console endpoints at
 	}
 	f.register(cmd, "127.0.0.1:8080")
 	cmd.Flags().BoolVar(&d.noTraffic, "no-traffic", false, "do not generate traffic")
-	cmd.Flags().IntVar(&d.trafficRate, "traffic-rate", 5, "requests per second the traffic generator sends")
+	cmd.Flags().IntVar(&d.trafficRate, "traffic-rate", 10, "requests per second the traffic generator sends")
 	cmd.Flags().IntVar(&d.portOffset, "port-offset", 0, "add this to every demo port (gateway, services, Nepxion console)")
 	cmd.Flags().StringVar(&d.topology, "topology", "", "YAML file describing another topology (see demo.Topology)")
+	cmd.Flags().BoolVar(&d.fresh, "fresh", false, "start only the old versions (1.0); the workflow WF-001 deploys 1.1")
 	return cmd
 }
 
 func runDemo(ctx context.Context, cfg Config, topo demo.Topology, d demoFlags, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cp, err := startControlPlane(ctx, cfg, stdout, stderr, serveOptions{demo: true})
+	var token string
+	opts := serveOptions{demo: true, output: demoOutput(topo, stderr),
+		catalog: func(ctx context.Context, cp *controlPlane) (process.Catalog, error) {
+			var err error
+			token, err = demoAgentToken(ctx, cp)
+			return demoCatalog(topo, cp.URL, token), err
+		}}
+	cp, err := startControlPlane(ctx, cfg, stdout, stderr, opts)
 	if err != nil {
 		return err
 	}
-	token, err := demoAgentToken(ctx, cp)
-	if err != nil {
+	stopServices := func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer scancel()
+		if err := cp.Deployer.StopAll(sctx); err != nil {
+			cp.Logger.Warn("stop the demo's services", "err", err)
+		}
+	}
+	if err := startServices(ctx, cp.Deployer, topo, d.fresh); err != nil {
+		stopServices()
 		cancel()
 		_ = cp.wait(ctx)
 		return err
@@ -98,9 +121,14 @@ func runDemo(ctx context.Context, cfg Config, topo demo.Topology, d demoFlags, s
 	children, err := startTopology(ctx, cp.URL, token, cfg.DataDir, topo, stderr)
 	if err != nil {
 		children.stop()
+		stopServices()
 		cancel()
 		_ = cp.wait(ctx)
 		return err
+	}
+	wf, err := demoWorkflow(ctx, cp, topo)
+	if err != nil {
+		cp.Logger.Warn("the demo's release workflow", "err", err)
 	}
 	gwURL := "http://" + topo.Gateway.Listen + topo.Gateway.Route + "invoke/gateway"
 	if !d.noTraffic {
@@ -108,9 +136,13 @@ func runDemo(ctx context.Context, cfg Config, topo demo.Topology, d demoFlags, s
 	}
 	fmt.Fprintf(stdout, "demo: sign in at %s/ as admin / %s\n", cp.URL, demoAdminPassword)
 	fmt.Fprintf(stdout, "demo: gateway %s on http://%s — try: curl %s\n", topo.Gateway.Service, topo.Gateway.Listen, gwURL)
-	fmt.Fprintf(stdout, "demo: Nepxion console endpoints on http://%s (no token needed from this machine)\n", console)
+	fmt.Fprintf(stdout, "demo: Nepxion console endpoints on http://%s (no token needed from programs on this machine; web pages are refused)\n", console)
+	if wf != nil {
+		fmt.Fprintf(stdout, "demo: release workflow %s (blue-green %s → %s) — run it: switchyard exec start %s (or 执行 on its page in the console); errors into 1.1: curl -X PUT http://%s/demo/fault -d '{\"errorRate\":0.2}'\n",
+			wf.ID, demoOld, demoNew, wf.ID, newVersionListen(topo))
+	}
 	fmt.Fprintln(stdout, "demo: press Ctrl-C to stop")
-	cp.Logger.Warn("demo mode: the Nepxion-compatible endpoints accept calls from this machine without a token", "console", console)
+	cp.Logger.Warn("demo mode: the Nepxion console endpoints accept calls from programs on this machine without a token (not from web pages; the API listener's /nepxion/ still wants one)", "console", console)
 	var serveErr error
 	select {
 	case serveErr = <-cp.errc:
@@ -118,6 +150,7 @@ func runDemo(ctx context.Context, cfg Config, topo demo.Topology, d demoFlags, s
 	}
 	// Children first: they deregister while the control plane still answers.
 	children.stop()
+	stopServices()
 	if err := cp.shutdown(); err != nil && serveErr == nil {
 		serveErr = err
 	}
@@ -148,13 +181,14 @@ func demoAgentToken(ctx context.Context, cp *controlPlane) (string, error) {
 }
 
 // serveNepxionConsole serves Nepxion's console paths at addr (the guide's
-// 127.0.0.1:6001).
+// 127.0.0.1:6001): the Nepxion endpoints only, open to programs on this
+// machine (not to web pages) without a token.
 func serveNepxionConsole(ctx context.Context, cp *controlPlane, addr string) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("listen on %s for the Nepxion console endpoints: %w", addr, err)
 	}
-	srv := &http.Server{Handler: httpapi.NepxionPaths(cp.srv.Handler), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: cp.API.NepxionConsole(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	go func() {
 		<-ctx.Done()
@@ -170,15 +204,16 @@ type children struct {
 	done  []chan struct{}
 }
 
-// startTopology starts the gateway and every service as child processes of
-// this binary and waits until each listens.
+// startTopology starts the gateway as a child process of this binary and
+// waits until it listens (the services run under the process deployer:
+// startServices).
 func startTopology(ctx context.Context, cpURL, token, dataDir string, topo demo.Topology, stderr io.Writer) (*children, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return &children{}, err
 	}
 	ch := &children{}
-	env := append(os.Environ(), "SWITCHYARD_TOKEN="+token, "SWITCHYARD_CONTROL_PLANE="+cpURL)
+	env := childEnv(os.Environ(), cpURL, token)
 	cache := filepath.Join(dataDir, "cache")
 	start := func(name, listen string, args ...string) error {
 		cmd := exec.Command(self, args...)
@@ -205,18 +240,8 @@ func startTopology(ctx context.Context, cpURL, token, dataDir string, topo demo.
 		return waitListening(ctx, listen, done, name)
 	}
 	common := func(service, listen string) []string {
-		return []string{"--service", service, "--group", topo.Group, "--listen", listen, "--control-plane", cpURL, "--admin-endpoints",
+		return []string{"--service", service, "--group", topo.Group, "--listen", listen, "--control-plane", cpURL, "--admin-listen", "127.0.0.1:0",
 			"--cache-dir", filepath.Join(cache, service+"-"+strings.ReplaceAll(listen, ":", "_"))}
-	}
-	for _, s := range topo.Services {
-		args := append([]string{"demo-service"}, common(s.Service, s.Listen)...)
-		args = append(args, "--version", s.Version, "--region", s.Region, "--env", s.Env, "--zone", s.Zone, "--next", s.Next)
-		if s.Active {
-			args = append(args, "--active")
-		}
-		if err := start(s.Name, s.Listen, args...); err != nil {
-			return ch, err
-		}
 	}
 	g := topo.Gateway
 	// The guide's gateway: incoming n-d-* headers win (header.priority=false).
@@ -226,6 +251,20 @@ func startTopology(ctx context.Context, cpURL, token, dataDir string, topo demo.
 		return ch, err
 	}
 	return ch, nil
+}
+
+// childEnv is the environment of the demo's data-plane processes: this
+// process's without any SWITCHYARD_* setting (the admin password, a store
+// DSN, the user's own token or listen address are not theirs), plus the
+// control plane's URL and the run's agent token, which is all they need.
+func childEnv(parent []string, cpURL, token string) []string {
+	env := make([]string, 0, len(parent)+2)
+	for _, kv := range parent {
+		if !strings.HasPrefix(kv, "SWITCHYARD_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "SWITCHYARD_TOKEN="+token, "SWITCHYARD_CONTROL_PLANE="+cpURL)
 }
 
 // waitListening waits until addr accepts connections or the process exits.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
@@ -18,7 +17,6 @@ type demoServiceConfig struct {
 	instanceConfig `yaml:",inline"`
 	Next           string     `yaml:"next"`
 	Fault          demo.Fault `yaml:"fault"`
-	AdminEndpoints bool       `yaml:"admin_endpoints"`
 }
 
 func newDemoServiceCmd() *cobra.Command {
@@ -33,7 +31,6 @@ func newDemoServiceCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.Next, "next", "", "the service this one calls")
 	cmd.Flags().Float64Var(&cfg.Fault.ErrorRate, "error-rate", 0, "share of requests answered 500 (0..1)")
 	cmd.Flags().IntVar(&cfg.Fault.LatencyMs, "latency-ms", 0, "latency added to every request")
-	cmd.Flags().BoolVar(&cfg.AdminEndpoints, "admin-endpoints", false, "serve Nepxion's instance admin endpoints (no credentials)")
 	var active bool
 	cmd.Flags().BoolVar(&active, "active", false, "metadata active=true")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -54,23 +51,26 @@ func newDemoServiceCmd() *cobra.Command {
 func runDemoService(ctx context.Context, cfg demoServiceConfig, cmd *cobra.Command) error {
 	logger := newLogger(cfg.Log, cmd.ErrOrStderr()).With("component", "demo-service", "version", cfg.Version)
 	p := cfg.ports(logger)
-	ln, err := net.Listen("tcp", cfg.Listen)
+	self := cfg.instance("service")
+	ln, adminLn, err := cfg.listen(self.Metadata, logger)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+		return err
 	}
-	sc := sdk.DefaultConfig(cfg.instance("service"))
+	sc := sdk.DefaultConfig(self)
 	sc.CacheDir = cfg.CacheDir
+	sc.ReportInterval = time.Duration(cfg.ReportInterval)
 	sc.ContextHeaders = []string{"user", "mobile", "location", "trace-id", "span-id"}
 	svc := sdk.New(sc, p.registry, p.config, p.collector, logger)
 	app := demo.NewApp(svc, cfg.Next, cfg.Fault)
-	if cfg.AdminEndpoints {
-		app.WithAdminEndpoints()
-	}
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	errc := serving(listener{srv, ln})
+	servers := []listener{{srv, ln}}
+	if adminLn != nil {
+		servers = append(servers, cfg.adminServer(adminLn, svc.Rules))
+	}
+	errc := serving(servers...)
 	if err := svc.Start(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "demo service %s %s listening on http://%s\n", cfg.Service, cfg.Version, ln.Addr())
-	return drain(ctx, errc, svc.Done(), listener{srv, ln})
+	return drain(ctx, errc, svc.Done(), servers...)
 }

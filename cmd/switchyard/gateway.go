@@ -3,8 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/switchyard-io/switchyard"
 	"github.com/switchyard-io/switchyard/dataplane"
 	"github.com/switchyard-io/switchyard/gateway"
-	"github.com/switchyard-io/switchyard/registry"
 	"github.com/switchyard-io/switchyard/rule"
 )
 
@@ -29,9 +27,6 @@ type gatewayConfig struct {
 	StripIncoming bool `yaml:"strip_incoming"`
 	// ConsumerIsolation keeps calls inside the gateway's group.
 	ConsumerIsolation bool `yaml:"consumer_isolation"`
-	// AdminEndpoints serves Nepxion's instance admin endpoints
-	// (/config/update-async …); they take no credentials.
-	AdminEndpoints bool `yaml:"admin_endpoints"`
 }
 
 func defaultGatewayConfig() gatewayConfig {
@@ -42,6 +37,7 @@ func newGatewayCmd() *cobra.Command {
 	cfg := defaultGatewayConfig()
 	var routes []string
 	var priority bool
+	var pprofAddr string
 	cmd := &cobra.Command{
 		Use:   "gateway",
 		Short: "Run an entry gateway: path routes, the rule's entry decision, n-d-* headers for the whole chain",
@@ -60,7 +56,7 @@ is down. GET /healthz reports the rule status, GET /metrics Prometheus metrics.`
 	cmd.Flags().StringArrayVar(&routes, "route", nil, "route PREFIX=SERVICE (repeatable); the prefix is stripped")
 	cmd.Flags().BoolVar(&priority, "header-priority", true, "gateway route values replace incoming n-d-* headers (false: incoming headers win)")
 	cmd.Flags().BoolVar(&cfg.StripIncoming, "strip-incoming", false, "remove n-d-* headers arriving from clients")
-	cmd.Flags().BoolVar(&cfg.AdminEndpoints, "admin-endpoints", false, "serve Nepxion's instance admin endpoints /config/update-async… (no credentials: only on trusted networks)")
+	cmd.Flags().StringVar(&pprofAddr, "pprof", "", "serve Go's profiles (net/http/pprof) on this address, e.g. 127.0.0.1:6060 (loopback only: it exposes internals)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := flags.load(cmd, &cfg, &cfg.instanceConfig); err != nil {
 			return &exitError{code: 2, err: err}
@@ -77,9 +73,17 @@ is down. GET /healthz reports the rule status, GET /metrics Prometheus metrics.`
 			return &exitError{code: 2, err: &configError{"routes", "at least one route is required (--route /prefix/=service)"}}
 		}
 		for i, r := range cfg.Routes {
-			if r.Service == "" || len(r.Prefix) < 2 || r.Prefix[0] != '/' {
-				return &exitError{code: 2, err: &configError{fmt.Sprintf("routes[%d]", i), "needs a prefix starting with / and a service"}}
+			// A prefix of / is a route for every path.
+			if r.Service == "" || !strings.HasPrefix(r.Prefix, "/") {
+				return &exitError{code: 2, err: &configError{fmt.Sprintf("routes[%d]", i), "needs a prefix starting with / (a route of / takes every path) and a service"}}
 			}
+		}
+		if pprofAddr != "" {
+			stop, err := servePprof(pprofAddr)
+			if err != nil {
+				return &exitError{code: 2, err: &configError{"pprof", err.Error()}}
+			}
+			defer stop()
 		}
 		return runGateway(cmd.Context(), cfg, cmd)
 	}
@@ -94,16 +98,17 @@ func runGateway(ctx context.Context, cfg gatewayConfig, cmd *cobra.Command) erro
 	if self.Metadata["spring_application_gateway_type"] == "" {
 		self.Metadata["spring_application_gateway_type"] = "switchyard"
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
+	ln, adminLn, err := cfg.listen(self.Metadata, logger)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+		return err
 	}
 	metrics := dataplane.NewMetrics(self.Service, self.Version)
 	rules := dataplane.NewRules(p.config, cfg.Group, cfg.Service, cfg.CacheDir, metrics, logger)
 	rules.Start(ctx, 3*time.Second)
-	instances := dataplane.NewInstances(ctx, p.registry, logger)
+	instances := dataplane.NewInstances(p.registry, logger)
+	defer instances.Close()
 	instances.CacheDir = cfg.CacheDir
-	var announced atomic.Pointer[registry.Announcement]
+	var announced atomic.Pointer[dataplane.Announcement]
 	current := func() switchyard.Instance {
 		in := self
 		if a := announced.Load(); a != nil {
@@ -112,21 +117,24 @@ func runGateway(ctx context.Context, cfg gatewayConfig, cmd *cobra.Command) erro
 		return in
 	}
 	gw := gateway.New(gateway.Config{
-		Routes:         cfg.Routes,
-		Switches:       rule.GatewaySwitches{HeaderPriority: cfg.HeaderPriority, OriginalHeaderIgnored: cfg.OriginalHeaderIgnored, CoreTransmission: cfg.CoreTransmission},
-		StripIncoming:  cfg.StripIncoming,
-		Options:        rule.Options{ConsumerIsolation: cfg.ConsumerIsolation},
-		AdminEndpoints: cfg.AdminEndpoints,
+		Routes:        cfg.Routes,
+		Switches:      rule.GatewaySwitches{HeaderPriority: cfg.HeaderPriority, OriginalHeaderIgnored: cfg.OriginalHeaderIgnored, CoreTransmission: cfg.CoreTransmission},
+		StripIncoming: cfg.StripIncoming,
+		Options:       rule.Options{ConsumerIsolation: cfg.ConsumerIsolation},
 	}, current, rules, instances, metrics, logger)
 	instances.Preload(gw.Services()...)
 
-	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	errc := serving(listener{srv, ln})
-	ann := registry.Announce(ctx, p.registry, &self, 5*time.Second, logger)
+	servers := []listener{{gw, ln}}
+	if adminLn != nil {
+		servers = append(servers, cfg.adminServer(adminLn, rules))
+		logger.Debug("admin endpoints listening", "addr", adminLn.Addr().String())
+	}
+	errc := serving(servers...)
+	ann := dataplane.Announce(ctx, p.registry, &self, 5*time.Second, logger)
 	announced.Store(ann)
-	go dataplane.Report(ctx, p.collector, metrics, current, 5*time.Second, logger)
+	go dataplane.Report(ctx, p.collector, metrics, current, time.Duration(cfg.ReportInterval), logger)
 	fmt.Fprintf(cmd.OutOrStdout(), "gateway %s listening on http://%s\n", cfg.Service, ln.Addr())
 	logger.Info("gateway started", "addr", ln.Addr().String(), "routes", len(cfg.Routes), "id", ann.ID())
 
-	return drain(ctx, errc, ann.Done(), listener{srv, ln})
+	return drain(ctx, errc, ann.Done(), servers...)
 }

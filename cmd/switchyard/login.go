@@ -111,10 +111,10 @@ func newWhoamiCmd() *cobra.Command {
 				return err
 			}
 			return output(cmd.OutOrStdout(), me.User, func(tw *tabwriter.Writer) {
-				fmt.Fprintf(tw, "user\t%s\n", me.User.Name)
-				fmt.Fprintf(tw, "name\t%s\n", me.User.DisplayName)
+				fmt.Fprintf(tw, "user\t%s\n", cell(me.User.Name))
+				fmt.Fprintf(tw, "name\t%s\n", cell(me.User.DisplayName))
 				fmt.Fprintf(tw, "role\t%s\n", me.User.Role)
-				fmt.Fprintf(tw, "groups\t%s\n", strings.Join(me.User.Groups, ", "))
+				fmt.Fprintf(tw, "groups\t%s\n", strings.Join(cells(me.User.Groups), ", "))
 				fmt.Fprintf(tw, "server\t%s\n", c.BaseURL)
 				fmt.Fprintf(tw, "via\t%s\n", me.Via)
 			})

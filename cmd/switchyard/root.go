@@ -64,6 +64,9 @@ func newRootCmd() *cobra.Command {
 		newSidecarCmd(),
 		newDemoServiceCmd(),
 		newRuleCmd(),
+		newWorkflowCmd(),
+		newExecCmd(),
+		newVerifyCmd(),
 	)
 	return root
 }

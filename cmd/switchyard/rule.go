@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/switchyard-io/switchyard/rule"
+	"github.com/switchyard-io/switchyard/rule/releasedoc"
 )
 
 // newRuleCmd groups the offline rule tools: they read files and print, and
@@ -156,11 +157,25 @@ func readInstances(path string) ([]rule.Instance, error) {
 }
 
 // applyReleaseDoc reads a create document, or a recreate document when it
-// has a "condition" field, and applies it to base.
+// has a "condition" field, applies it to base, and refuses the result
+// unless the data plane would apply it (rule.Check: expressions within the
+// supported subset — no type references or method calls — and the
+// budgets), with or without --strict.
 func applyReleaseDoc(base *rule.Rule, data []byte, isJSON bool, instances []rule.Instance, strict bool, app string) (*rule.Rule, error) {
-	parse, parseRecreate := rule.ParseReleaseYAML, rule.ParseRecreateYAML
+	r, err := buildReleaseDoc(base, data, isJSON, instances, strict, app)
+	if err != nil {
+		return nil, err
+	}
+	if err := rule.Check(r.XML()); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func buildReleaseDoc(base *rule.Rule, data []byte, isJSON bool, instances []rule.Instance, strict bool, app string) (*rule.Rule, error) {
+	parse, parseRecreate := releasedoc.ParseYAML, releasedoc.ParseRecreateYAML
 	if isJSON {
-		parse, parseRecreate = rule.ParseReleaseJSON, rule.ParseRecreateJSON
+		parse, parseRecreate = releasedoc.ParseJSON, releasedoc.ParseRecreateJSON
 	}
 	doc, err := parse(data)
 	if err != nil {
@@ -168,7 +183,7 @@ func applyReleaseDoc(base *rule.Rule, data []byte, isJSON bool, instances []rule
 		if rerr != nil {
 			return nil, err
 		}
-		return rule.RecreateRelease(base, recreate, instances)
+		return releasedoc.RecreateRelease(base, recreate, instances)
 	}
 	if strict {
 		doc.Normalize()
@@ -176,7 +191,7 @@ func applyReleaseDoc(base *rule.Rule, data []byte, isJSON bool, instances []rule
 			return nil, err
 		}
 	}
-	return rule.CreateRelease(base, doc, instances)
+	return releasedoc.CreateRelease(base, doc, instances)
 }
 
 func newRuleExplainCmd() *cobra.Command {

@@ -9,7 +9,12 @@ import (
 	"testing"
 )
 
-const vectors = "../../rule/testdata/nepxion/"
+// vectors are Nepxion's rules; docVectors its release documents and the
+// rules derived from them.
+const (
+	vectors    = "../../rule/testdata/nepxion/"
+	docVectors = "../../rule/releasedoc/testdata/nepxion/"
+)
 
 func runRule(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -36,10 +41,13 @@ const guideInstancesJSON = `[
 
 func TestRuleCommands(t *testing.T) {
 	instances := writeTemp(t, "instances.json", guideInstancesJSON)
-	sampleXML, err := os.ReadFile(vectors + "derived/sample.yaml.expected.xml")
+	sampleXML, err := os.ReadFile(docVectors + "derived/sample.yaml.expected.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	typeRef := writeTemp(t, "t.yaml", "service: [discovery-guide-service-a]\ngray:\n  - expression: \"T(java.lang.Runtime).getRuntime().exec('id') != null\"\n    weight: [90, 10]")
+	methodCall := writeTemp(t, "m.yaml", "service: [discovery-guide-service-a]\nblueGreen:\n  - expression: \"#H['a'].getClass() == 'x'\"\n    route: green\n  - expression: \"#H['a'] == 'b'\"\n    route: blue")
+	badBase := `<rule><strategy-release><conditions type="gray"><condition id="condition-0" expression="T(java.lang.Runtime) != null" version-id="route-0=90;route-1=10"/></conditions></strategy-release></rule>`
 	tests := []struct {
 		name     string
 		args     []string
@@ -53,11 +61,16 @@ func TestRuleCommands(t *testing.T) {
 		{"convert to json", []string{"convert", vectors + "reference/rule.xml", "--to", "json"}, 0, `"strategyFailoverEntity": {`},
 		{"convert to xml", []string{"convert", vectors + "reference/rule.json", "--to", "xml"}, 0, "<strategy-failover>"},
 		{"convert bad format", []string{"convert", vectors + "reference/rule.json", "--to", "yaml"}, 1, "--to must be xml or json"},
-		{"release-doc sample", []string{"release-doc", vectors + "sample.yaml", "--instances", instances}, 0, string(sampleXML)},
-		{"release-doc recreate", []string{"release-doc", vectors + "automation/mock-version-release-2.yaml", "--instances", instances, "--base", writeTemp(t, "base.xml", string(sampleXML))}, 0, `<route id="route-1" type="version">{"discovery-guide-service-a":"1.1","discovery-guide-service-b":"1.1"}</route>`},
+		{"release-doc sample", []string{"release-doc", docVectors + "sample.yaml", "--instances", instances}, 0, string(sampleXML)},
+		{"release-doc recreate", []string{"release-doc", docVectors + "automation/mock-version-release-2.yaml", "--instances", instances, "--base", writeTemp(t, "base.xml", string(sampleXML))}, 0, `<route id="route-1" type="version">{"discovery-guide-service-a":"1.1","discovery-guide-service-b":"1.1"}</route>`},
 		{"release-doc json", []string{"release-doc", writeTemp(t, "doc.json", `{"service":["discovery-guide-service-b"],"gray":[{"weight":[90,10]}],"sort":"time"}`), "--instances", instances}, 0, `version-id="route-0=90;route-1=10"`},
 		{"release-doc Nepxion error", []string{"release-doc", writeTemp(t, "e.yaml", "service: [nope]"), "--instances", instances}, 1, "Service[nope] has no versions"},
 		{"release-doc strict", []string{"release-doc", writeTemp(t, "s.yaml", "service: [discovery-guide-service-a]\ngray:\n  - weight: [90, 20]"), "--instances", instances, "--strict"}, 1, "gray[0].weight: gray[0].weight must add up to 100, found 90+20"},
+		{"release-doc refuses a type reference", []string{"release-doc", typeRef, "--instances", instances}, 1, "type references T(...) are not supported"},
+		{"release-doc refuses a type reference with --strict", []string{"release-doc", typeRef, "--instances", instances, "--strict"}, 1, "type references T(...) are not supported"},
+		{"release-doc refuses a method call", []string{"release-doc", methodCall, "--instances", instances}, 1, "method call .getClass(...) is not supported"},
+		{"release-doc refuses a method call with --strict", []string{"release-doc", methodCall, "--instances", instances, "--strict"}, 1, "method call .getClass(...) is not supported"},
+		{"release-doc refuses a type reference in a recreated rule", []string{"release-doc", writeTemp(t, "re.yaml", "service: [discovery-guide-service-a]\ncondition: true"), "--instances", instances, "--base", writeTemp(t, "bad.xml", badBase)}, 1, "type references T(...) are not supported"},
 		{"release-doc unknown key", []string{"release-doc", writeTemp(t, "k.yaml", "services: [a]"), "--instances", instances}, 1, "Unable to find property 'services'"},
 		{"explain", []string{"explain", vectors + "discovery-strategy-blue-green.xml", "--service", "discovery-guide-service-a", "--header", "a=1"}, 0, "blue-green condition[condition1] (its expression matched) → route[version-route2]"},
 		{"explain bad pair", []string{"explain", vectors + "discovery-strategy-blue-green.xml", "--header", "a"}, 1, `--header "a": want name=value`},

@@ -59,25 +59,31 @@ n-d-* headers of the request it serves; the sidecar picks the instance.`,
 func runSidecar(ctx context.Context, cfg sidecarConfig, cmd *cobra.Command) error {
 	logger := newLogger(cfg.Log, cmd.ErrOrStderr()).With("component", "sidecar")
 	p := cfg.ports(logger)
-	in, err := net.Listen("tcp", cfg.Listen)
+	self := cfg.instance("service")
+	in, adminLn, err := cfg.listen(self.Metadata, logger)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+		return err
 	}
 	out, err := net.Listen("tcp", cfg.Outbound)
 	if err != nil {
 		in.Close()
+		closeListener(adminLn)
 		return fmt.Errorf("listen on %s: %w", cfg.Outbound, err)
 	}
-	sc := sdk.DefaultConfig(cfg.instance("service"))
-	sc.CacheDir, sc.ContextHeaders = cfg.CacheDir, cfg.ContextHeaders
+	sc := sdk.DefaultConfig(self)
+	sc.CacheDir, sc.ContextHeaders, sc.ReportInterval = cfg.CacheDir, cfg.ContextHeaders, time.Duration(cfg.ReportInterval)
 	svc := sdk.New(sc, p.registry, p.config, p.collector, logger)
 	sc2 := sidecar.New(svc, cfg.App, logger)
 	inSrv := &http.Server{Handler: sc2.Inbound(), ReadHeaderTimeout: 10 * time.Second}
 	outSrv := &http.Server{Handler: sc2.Outbound(), ReadHeaderTimeout: 10 * time.Second}
-	errc := serving(listener{inSrv, in}, listener{outSrv, out})
+	servers := []listener{{inSrv, in}, {outSrv, out}}
+	if adminLn != nil {
+		servers = append(servers, cfg.adminServer(adminLn, svc.Rules))
+	}
+	errc := serving(servers...)
 	if err := svc.Start(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "sidecar %s: inbound http://%s → app %s, outbound http://%s\n", cfg.Service, in.Addr(), cfg.App, out.Addr())
-	return drain(ctx, errc, svc.Done(), listener{inSrv, in}, listener{outSrv, out})
+	return drain(ctx, errc, svc.Done(), servers...)
 }

@@ -1,5 +1,9 @@
 // Package configcentertest is the conformance suite of switchyard.ConfigCenter:
-// the built-in center and the data plane's client of it behave the same.
+// every implementation passes it — builtin.ConfigCenter, the data plane's
+// client of it (controlplane), and each external system's adapter against
+// the real server (docs/architecture.md, "How to add a provider"), so they
+// all behave the same. Contents are rules, since writes through the API pass the one publish
+// path, which refuses text the data plane could not apply.
 package configcentertest
 
 import (
@@ -9,6 +13,7 @@ import (
 	"time"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/internal/watch/watchtest"
 )
 
 // New returns an empty config center for one test.
@@ -63,17 +68,17 @@ func testPutGetHistory(t *testing.T, cc switchyard.ConfigCenter) {
 }
 
 func testIfVersion(t *testing.T, cc switchyard.ConfigCenter) {
-	if _, err := cc.Put(t.Context(), key, "a", "xml", "alice", 0); err != nil {
+	if _, err := cc.Put(t.Context(), key, "<rule>a</rule>", "xml", "alice", 0); err != nil {
 		t.Fatal(err)
 	}
-	_, err := cc.Put(t.Context(), key, "b", "xml", "bob", 0)
+	_, err := cc.Put(t.Context(), key, "<rule>b</rule>", "xml", "bob", 0)
 	if switchyard.ErrorCode(err) != switchyard.CodeConflict {
 		t.Fatalf("stale ifVersion: %v, want conflict", err)
 	}
-	if e, err := cc.Put(t.Context(), key, "b", "xml", "bob", 1); err != nil || e.Version != 2 {
+	if e, err := cc.Put(t.Context(), key, "<rule>b</rule>", "xml", "bob", 1); err != nil || e.Version != 2 {
 		t.Fatalf("matching ifVersion: %+v, %v", e, err)
 	}
-	if e, _ := cc.Get(t.Context(), key); e.Content != "b" {
+	if e, _ := cc.Get(t.Context(), key); e.Content != "<rule>b</rule>" {
 		t.Fatalf("content = %q", e.Content)
 	}
 }
@@ -86,12 +91,18 @@ func mustPut(t *testing.T, cc switchyard.ConfigCenter, content string) {
 }
 
 func testDelete(t *testing.T, cc switchyard.ConfigCenter) {
-	mustPut(t, cc, "a")
-	e, err := cc.Delete(t.Context(), key, "bob")
+	mustPut(t, cc, "<rule>a</rule>")
+	if _, err := cc.Delete(t.Context(), key, "bob", 0); switchyard.ErrorCode(err) != switchyard.CodeConflict {
+		t.Fatalf("Delete at a stale version = %v, want a conflict", err)
+	}
+	if got, _ := cc.Get(t.Context(), key); got.Deleted || got.Version != 1 {
+		t.Fatalf("a refused Delete changed the config: %+v", got)
+	}
+	e, err := cc.Delete(t.Context(), key, "bob", 1)
 	if err != nil || !e.Deleted || e.Version != 2 {
 		t.Fatalf("Delete = %+v, %v", e, err)
 	}
-	e, err = cc.Delete(t.Context(), key, "bob")
+	e, err = cc.Delete(t.Context(), key, "bob", -1)
 	if err != nil || e.Version != 2 {
 		t.Fatalf("second Delete must not add a version: %+v, %v", e, err)
 	}
@@ -101,41 +112,27 @@ func testDelete(t *testing.T, cc switchyard.ConfigCenter) {
 	}
 }
 
-func next(t *testing.T, ch <-chan *switchyard.ConfigEntry, within time.Duration) *switchyard.ConfigEntry {
-	t.Helper()
-	select {
-	case e, ok := <-ch:
-		if !ok {
-			t.Fatal("watch channel closed")
-		}
-		return e
-	case <-time.After(within):
-		t.Fatalf("no watch event within %s", within)
-		return nil
-	}
-}
-
 func testWatch(t *testing.T, cc switchyard.ConfigCenter) {
-	mustPut(t, cc, "v1")
+	mustPut(t, cc, "<rule>v1</rule>")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	ch, err := cc.Watch(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := next(t, ch, 2*time.Second); e.Version != 1 || e.Content != "v1" {
+	if e := watchtest.Next(t, ch, 2*time.Second); e.Version != 1 || e.Content != "<rule>v1</rule>" {
 		t.Fatalf("first event = %+v, want the current entry", e)
 	}
 	start := time.Now()
-	mustPut(t, cc, "v2")
-	if e := next(t, ch, 2*time.Second); e.Version != 2 || e.Content != "v2" {
+	mustPut(t, cc, "<rule>v2</rule>")
+	if e := watchtest.Next(t, ch, 2*time.Second); e.Version != 2 || e.Content != "<rule>v2</rule>" {
 		t.Fatalf("change event = %+v", e)
 	}
 	t.Logf("put → watch event: %s", time.Since(start))
-	if _, err := cc.Delete(t.Context(), key, "bob"); err != nil {
+	if _, err := cc.Delete(t.Context(), key, "bob", -1); err != nil {
 		t.Fatal(err)
 	}
-	if e := next(t, ch, 2*time.Second); !e.Deleted || e.Version != 3 {
+	if e := watchtest.Next(t, ch, 2*time.Second); !e.Deleted || e.Version != 3 {
 		t.Fatalf("delete event = %+v", e)
 	}
 }
@@ -147,21 +144,11 @@ func testWatchLatest(t *testing.T, cc switchyard.ConfigCenter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next(t, ch, 2*time.Second)
+	watchtest.Next(t, ch, 2*time.Second)
 	for i := 1; i <= 5; i++ {
-		mustPut(t, cc, fmt.Sprintf("v%d", i))
+		mustPut(t, cc, fmt.Sprintf("<rule>v%d</rule>", i))
 	}
-	deadline := time.After(3 * time.Second)
-	for {
-		select {
-		case e := <-ch:
-			if e.Version == 5 {
-				return
-			}
-		case <-deadline:
-			t.Fatal("the watcher never saw the latest version")
-		}
-	}
+	watchtest.Until(t, ch, 3*time.Second, "the latest version", func(e *switchyard.ConfigEntry) bool { return e.Version == 5 })
 }
 
 func testWatchEnds(t *testing.T, cc switchyard.ConfigCenter) {
@@ -170,19 +157,9 @@ func testWatchEnds(t *testing.T, cc switchyard.ConfigCenter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next(t, ch, 2*time.Second)
+	watchtest.Next(t, ch, 2*time.Second)
 	cancel()
-	deadline := time.After(3 * time.Second)
-	for {
-		select {
-		case _, ok := <-ch:
-			if !ok {
-				return
-			}
-		case <-deadline:
-			t.Fatal("the channel stays open after the context ended")
-		}
-	}
+	watchtest.Closes(t, ch, 3*time.Second)
 }
 
 func testBadInput(t *testing.T, cc switchyard.ConfigCenter) {
@@ -197,7 +174,7 @@ func testBadInput(t *testing.T, cc switchyard.ConfigCenter) {
 		{"unknown format", key, "docx", "format"},
 	}
 	for _, tt := range tests {
-		_, err := cc.Put(t.Context(), tt.key, "x", tt.fmt, "alice", -1)
+		_, err := cc.Put(t.Context(), tt.key, "<rule/>", tt.fmt, "alice", -1)
 		if e := switchyard.AsError(err); e == nil || e.Code != switchyard.CodeInvalid || e.Field != tt.field {
 			t.Errorf("%s: %v, want invalid on %s", tt.name, err, tt.field)
 		}

@@ -1,16 +1,21 @@
-// Package registrytest is the conformance suite of switchyard.Registry: the
-// built-in registry and the data plane's client of it behave the same.
+// Package registrytest is the conformance suite of switchyard.Registry:
+// every implementation passes it — builtin.Registry, the data plane's client
+// of it (controlplane), and each external system's adapter against the real
+// server (docs/architecture.md, "How to add a provider").
 package registrytest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchyard-io/switchyard"
+	"github.com/switchyard-io/switchyard/internal/watch/watchtest"
 )
 
-// Subject is one registry under test; Expire makes it drop instances whose
+// Subject is one registry under test; Advance makes it drop instances whose
 // TTL has passed as if that much time went by (it advances the clock the
 // registry runs on).
 type Subject struct {
@@ -105,6 +110,10 @@ func testDefaults(t *testing.T, s Subject) {
 		{&switchyard.Instance{Service: "s", Host: "h", Port: 0}, "port"},
 		{&switchyard.Instance{Service: "s", Port: 1}, "host"},
 		{&switchyard.Instance{Service: "s", Type: "database", Host: "h", Port: 1}, "type"},
+		{&switchyard.Instance{Service: "s", Host: "127.0.0.1:28999/secret#", Port: 1}, "host"},
+		{&switchyard.Instance{Service: "s", Host: "h", Port: 1, Metadata: map[string]string{switchyard.MetaContextPath: "/secret#"}}, "metadata"},
+		{&switchyard.Instance{ID: strings.Repeat("1", switchyard.MaxInstanceID+1), Service: "s", Host: "h", Port: 1}, "id"},
+		{&switchyard.Instance{Service: "s", Version: "1.0;1.1", Host: "h", Port: 1}, "version"},
 	}
 	for _, b := range bad {
 		_, err := s.Registry.Register(t.Context(), b.in)
@@ -142,17 +151,7 @@ func testWatch(t *testing.T, s Subject) {
 	}
 	recv := func(want int) switchyard.RegistryEvent {
 		t.Helper()
-		deadline := time.After(3 * time.Second)
-		for {
-			select {
-			case e := <-ch:
-				if len(e.Instances) == want {
-					return e
-				}
-			case <-deadline:
-				t.Fatalf("no event with %d instances", want)
-			}
-		}
+		return watchtest.Until(t, ch, 3*time.Second, fmt.Sprintf("%d instances", want), func(e switchyard.RegistryEvent) bool { return len(e.Instances) == want })
 	}
 	recv(0)
 	a := mustRegister(t, r, inst("svc", "1.0", "127.0.0.1", 1))
@@ -166,15 +165,5 @@ func testWatch(t *testing.T, s Subject) {
 	}
 	recv(0)
 	cancel()
-	deadline := time.After(3 * time.Second)
-	for {
-		select {
-		case _, ok := <-ch:
-			if !ok {
-				return
-			}
-		case <-deadline:
-			t.Fatal("watch channel stays open after cancel")
-		}
-	}
+	watchtest.Closes(t, ch, 3*time.Second)
 }

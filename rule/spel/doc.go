@@ -97,6 +97,27 @@
 // folds them itself instead of handing RE2 its Unicode folding (under which
 // é would match É and k the Kelvin sign).
 //
+// # Budgets
+//
+// Compilation and evaluation keep the budgets of [Limits] ([DefaultLimits]),
+// so that neither a stored rule nor a request can cost more than a bounded
+// amount of memory and CPU. Compilation refuses, with a [SyntaxError] whose
+// Reason and Limit name the budget: an expression longer than
+// ExpressionBytes (budget.expression); a bounded repeat {n,m} whose count,
+// multiplied through nested repeated groups, exceeds RegexRepeat
+// (budget.regex.repeat); a pattern whose compiled program exceeds
+// RegexInstructions (budget.regex.program, counted before regexp builds
+// its matcher); and patterns that together, over one [Symbols] table (one
+// rule), exceed RegexTotal (budget.regex.total). RE2 matches in time
+// proportional to the program size times the input, so these bound what
+// one match can cost. At evaluation, a matches on a value longer than
+// MatchValueBytes, and any matches or ordering comparison beyond what is
+// left of the evaluation's work budget (EvalWork; the data plane shares one
+// budget among all expressions of a request, [Expr.EvalWithin]), is an
+// evaluation error: the whole expression is false, as for any SpEL
+// exception, so not (#H['v'] matches 'x') is false too. The outcome depends
+// only on the expressions and the values, never on time.
+//
 // # Known differences
 //
 // These remain, each confined to input no rule is likely to meet:

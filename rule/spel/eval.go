@@ -42,9 +42,92 @@ type node struct {
 	op   opcode
 	cmp  cmpOp
 	typ  vtype
+	fast fastCmp // set when compilation found a shortcut for this comparison
 	pos  int32
 	end  int32
 	a, b int32
+}
+
+// fastCmp marks a comparison of a variable with a string or null literal
+// by == or != (most conditions are made of these), which test decides
+// without building values; which operand is the variable.
+type fastCmp uint8
+
+const (
+	fastNone     fastCmp = iota
+	fastVarLeft          // #H['x'] == 'lit'
+	fastVarRight         // 'lit' == #H['x']
+)
+
+// fuse marks the comparisons test can shortcut. It runs after slots are
+// assigned.
+func (e *Expr) fuse() {
+	for i := range e.nodes {
+		n := &e.nodes[i]
+		if n.op != opCmp || n.cmp != cmpEQ && n.cmp != cmpNE {
+			continue
+		}
+		switch l, r := &e.nodes[n.a], &e.nodes[n.b]; {
+		case l.op == opVar && e.nullOrString(r):
+			n.fast = fastVarLeft
+		case r.op == opVar && e.nullOrString(l):
+			n.fast = fastVarRight
+		}
+	}
+}
+
+func (e *Expr) nullOrString(n *node) bool {
+	if n.op != opLit {
+		return false
+	}
+	k := e.lits[n.a].kind
+	return k == kStr || k == kNull
+}
+
+// Guard returns a variable and a string the variable must equal for the
+// expression to be true, when it has one: the expression is #H['x'] ==
+// 'lit', or an and whose first operand is. When the variable is null or
+// differs, the expression is false and evaluating it would spend nothing of
+// the evaluation budget, so a caller may skip it.
+func (e *Expr) Guard() (slot int, value string, ok bool) {
+	if e == nil || len(e.nodes) == 0 {
+		return 0, "", false
+	}
+	n := &e.nodes[e.root]
+	if n.op == opAnd {
+		n = &e.nodes[e.kids[n.a]]
+	}
+	if n.fast == fastNone || n.cmp != cmpEQ {
+		return 0, "", false
+	}
+	vn, ln := &e.nodes[n.a], &e.nodes[n.b]
+	if n.fast == fastVarRight {
+		vn, ln = ln, vn
+	}
+	if lit := e.lits[ln.a]; lit.kind == kStr {
+		return int(vn.a), lit.s, true
+	}
+	return 0, "", false
+}
+
+// equalVar is equal(value(variable), value(literal)) for a fused
+// comparison: a null variable equals only null, a string only the same
+// string.
+func (e *Expr) equalVar(n *node, v Vars) bool {
+	vn, ln := &e.nodes[n.a], &e.nodes[n.b]
+	if n.fast == fastVarRight {
+		vn, ln = ln, vn
+	}
+	var s string
+	present := false
+	if v != nil {
+		s, present = v.Var(int(vn.a))
+	}
+	lit := &e.lits[ln.a]
+	if !present {
+		return lit.kind == kNull
+	}
+	return lit.kind == kStr && s == lit.s
 }
 
 // kind is the runtime type of a value.
@@ -66,41 +149,59 @@ type value struct {
 	s    string // kStr
 }
 
-// test evaluates a boolean node. ok=false means SpEL would have thrown.
-func (e *Expr) test(i int32, v Vars) (res, ok bool) {
+// test evaluates a boolean node. ok=false means SpEL would have thrown, or
+// the step was beyond the budget *w.
+func (e *Expr) test(i int32, v Vars, w *int) (res, ok bool) {
 	n := &e.nodes[i]
 	switch n.op {
 	case opAnd:
 		for _, k := range e.kids[n.a : n.a+n.b] {
-			if r, ok := e.test(k, v); !ok || !r {
+			if kn := &e.nodes[k]; kn.fast != fastNone {
+				if e.equalVar(kn, v) != (kn.cmp == cmpEQ) {
+					return false, true
+				}
+			} else if r, ok := e.test(k, v, w); !ok || !r {
 				return false, ok
 			}
 		}
 		return true, true
 	case opOr:
 		for _, k := range e.kids[n.a : n.a+n.b] {
-			if r, ok := e.test(k, v); !ok || r {
+			if kn := &e.nodes[k]; kn.fast != fastNone {
+				if e.equalVar(kn, v) == (kn.cmp == cmpEQ) {
+					return true, true
+				}
+			} else if r, ok := e.test(k, v, w); !ok || r {
 				return r, ok
 			}
 		}
 		return false, true
 	case opNot:
-		r, ok := e.test(n.a, v)
+		r, ok := e.test(n.a, v, w)
 		return ok && !r, ok
 	case opCmp:
-		l, ok := e.value(n.a, v)
+		if n.fast != fastNone {
+			return e.equalVar(n, v) == (n.cmp == cmpEQ), true
+		}
+		l, ok := e.value(n.a, v, w)
 		if !ok {
 			return false, false
 		}
-		r, ok := e.value(n.b, v)
+		r, ok := e.value(n.b, v, w)
 		if !ok {
 			return false, false
+		}
+		if n.cmp >= cmpLT && !spend(w, len(l.s)+len(r.s)) {
+			return false, false // ordering reads both sides (as decimals, then as text)
 		}
 		return e.compare(n.cmp, l, r)
 	case opMatch:
-		l, ok := e.value(n.a, v)
+		l, ok := e.value(n.a, v, w)
 		if !ok || l.kind != kStr {
 			return false, false // SpEL: first operand to matches must be a string
+		}
+		if len(l.s) > limits.MatchValueBytes || !spend(w, e.insts[n.b]*(len(l.s)+1)) {
+			return false, false
 		}
 		return e.res[n.b].MatchString(l.s), true
 	case opLit:
@@ -110,8 +211,17 @@ func (e *Expr) test(i int32, v Vars) (res, ok bool) {
 	return false, false
 }
 
+// spend takes cost from the budget *w, or reports that it cannot.
+func spend(w *int, cost int) bool {
+	if cost > *w {
+		return false
+	}
+	*w -= cost
+	return true
+}
+
 // value evaluates any node to a value.
-func (e *Expr) value(i int32, v Vars) (value, bool) {
+func (e *Expr) value(i int32, v Vars, w *int) (value, bool) {
 	n := &e.nodes[i]
 	switch n.op {
 	case opLit:
@@ -126,6 +236,6 @@ func (e *Expr) value(i int32, v Vars) (value, bool) {
 		}
 		return value{kind: kStr, s: s}, true
 	}
-	b, ok := e.test(i, v)
+	b, ok := e.test(i, v, w)
 	return value{kind: kBool, b: b}, ok
 }

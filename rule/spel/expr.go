@@ -15,6 +15,7 @@ type Expr struct {
 	lits     []value          // literal values
 	nums     []number         // number literals
 	res      []*regexp.Regexp // compiled matches patterns
+	insts    []int            // the program size of each of res, for the evaluation budget
 	slots    []int
 	names    []string
 	warnings []Warning
@@ -35,16 +36,38 @@ type Warning struct {
 	Msg string
 }
 
-// SyntaxError reports an expression outside the supported subset. Pos is the
-// 0-based byte offset of the offending construct in Src.
+// SyntaxError reports an expression outside the supported subset, or beyond
+// one of its [Limits]. Pos is the 0-based byte offset of the offending
+// construct in Src. Reason is "" for a construct outside the subset, else
+// the stable key of the limit (ReasonExpression, ReasonRegexRepeat, …) and
+// Limit its value, which Msg names.
 type SyntaxError struct {
-	Src string
-	Pos int
-	Msg string
+	Src    string
+	Pos    int
+	Msg    string
+	Reason string
+	Limit  int
 }
 
+// Error quotes the expression (its beginning, when it is longer than 200
+// bytes) with the position and the message.
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("expression %q: position %d: %s", e.Src, e.Pos+1, e.Msg)
+	return fmt.Sprintf("expression %q: position %d: %s", Excerpt(e.Src), e.Pos+1, e.Msg)
+}
+
+// Excerpt is src for messages: itself up to 200 bytes, else its first 200
+// bytes (cut at a character boundary) and "…", so that a refused oversized
+// expression does not flood logs and answers.
+func Excerpt(src string) string {
+	const limit = 200
+	if len(src) <= limit {
+		return src
+	}
+	cut := limit
+	for cut > 0 && src[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return src[:cut] + "…"
 }
 
 func errAt(src string, pos int, msg string) *SyntaxError {
@@ -71,14 +94,28 @@ func CompileShared(src string, syms *Symbols) (*Expr, error) {
 	return e, nil
 }
 
-// Eval evaluates the expression. It never panics and never allocates. Any
-// runtime type error (what SpEL would throw) makes the whole result false,
-// as Nepxion swallows exceptions as false. A nil v reads every slot as null.
+// Eval evaluates the expression within a fresh evaluation budget
+// (Limits.EvalWork). It never panics and never allocates. Any runtime type
+// error (what SpEL would throw) makes the whole result false, as Nepxion
+// swallows exceptions as false; so does a matches on a value longer than
+// Limits.MatchValueBytes and any step beyond the budget. A nil v reads
+// every slot as null.
 func (e *Expr) Eval(v Vars) bool {
+	work := limits.EvalWork
+	return e.EvalWithin(v, &work)
+}
+
+// EvalWithin is Eval drawing on a budget shared by several evaluations: the
+// data plane gives every request one budget of Limits.EvalWork for all the
+// expressions it evaluates. *work is decreased by what each matches and
+// ordering comparison costs (see Limits.EvalWork); a step that costs more
+// than is left is an evaluation error, so the result depends only on the
+// expressions and the values, never on time. work must not be nil.
+func (e *Expr) EvalWithin(v Vars, work *int) bool {
 	if e == nil || len(e.nodes) == 0 {
 		return false
 	}
-	r, ok := e.test(e.root, v)
+	r, ok := e.test(e.root, v, work)
 	return ok && r
 }
 

@@ -2,8 +2,11 @@ package spel
 
 import (
 	"errors"
+	"runtime/metrics"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // fuzzSeeds are realistic rule conditions and near misses; the committed
@@ -19,12 +22,50 @@ var fuzzSeeds = []string{
 	"#H['a'] matches '(?i)[a-z&&[^k]]+'",
 }
 
+// hostileSeeds are the expressions of issue 8 beyond a budget: repeats
+// that multiply, a large program, many patterns, a long expression.
+var hostileSeeds = []string{
+	"#H['a'] matches '" + strings.Repeat("[a-z]{0,1000}", 60) + "'",
+	"#H['a'] matches '(((((a{0,9}){0,9}){0,9}){0,9}){0,9})'",
+	"#H['a'] matches '[a-z]{0,250}[a-z]{0,250}[a-z]{0,250}'",
+	strings.Repeat("#H['a'] matches '[a-z]{0,240}[a-z]{0,240}' or ", 11) + "true",
+	strings.Repeat("#H['a'] == '1' or ", 1000) + "true",
+	"#H['a'] matches '(?:a|b|c|d|e|f)*[a-z]{0,200}'",
+}
+
+// fuzzBudget fails when f allocates 64 MB or more or takes a second or
+// more (generous, so that a busy machine does not make fuzzing flaky).
+func fuzzBudget(t *testing.T, f func()) {
+	t.Helper()
+	before := allocated()
+	start := time.Now()
+	f()
+	elapsed := time.Since(start)
+	if alloc := allocated() - before; alloc >= 64<<20 {
+		t.Fatalf("allocated %d MB", alloc>>20)
+	}
+	if elapsed >= time.Second {
+		t.Fatalf("took %v", elapsed)
+	}
+}
+
+// allocated is the heap allocated so far, in bytes: TotalAlloc, read
+// through runtime/metrics, which does not stop the world as ReadMemStats
+// does on every fuzz input.
+func allocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
 func FuzzCompile(f *testing.F) {
-	for _, s := range fuzzSeeds {
+	for _, s := range append(fuzzSeeds, hostileSeeds...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		e, err := Compile(src)
+		var e *Expr
+		var err error
+		fuzzBudget(t, func() { e, err = Compile(src) })
 		if err != nil {
 			var se *SyntaxError
 			if !errors.As(err, &se) {
@@ -79,6 +120,11 @@ func FuzzEval(f *testing.F) {
 	}
 	f.Add("#H['a'] > #H['b']", "1e2147483647", "１２")
 	f.Add("#H['a'] < #H['b'] or #H['a'] matches '.'", "\U0001F600", "\ue000")
+	long := strings.Repeat("a", 20000)
+	for _, s := range hostileSeeds {
+		f.Add(s, long, "1")
+	}
+	f.Add("#H['a'] > '1' and #H['b'] matches 'a*'", strings.Repeat("9", 300000), strings.Repeat("a", 5000))
 	f.Fuzz(func(t *testing.T, src, a, b string) {
 		e, err := Compile(src)
 		if err != nil {
@@ -94,7 +140,8 @@ func FuzzEval(f *testing.F) {
 			}
 			vars[e.Slots()[i]] = &v
 		}
-		got := e.Eval(vars)
+		var got bool
+		fuzzBudget(t, func() { got = e.Eval(vars) })
 		if e.Eval(vars) != got || EvalMap(e, values) != got {
 			t.Fatalf("%q with %q: Eval and EvalMap disagree or vary", src, values)
 		}

@@ -21,6 +21,7 @@ type parser struct {
 	i       int
 	depth   int
 	e       *Expr
+	insts   int             // instructions of the patterns compiled so far
 	matches []nepxionMatch  // Nepxion's variable scan of src
 	filled  map[string]bool // names Nepxion fills
 	refs    []int32         // opVar nodes in source order; slots are set at the end
@@ -30,6 +31,9 @@ type parser struct {
 func compile(src string, syms *Symbols) (*Expr, *SyntaxError) {
 	if strings.TrimSpace(src) == "" {
 		return nil, errAt(src, 0, "expression is empty")
+	}
+	if len(src) > limits.ExpressionBytes {
+		return nil, budgetErr(src, limits.ExpressionBytes, ReasonExpression, limits.ExpressionBytes, "the expression is %d bytes long", len(src))
 	}
 	toks, err := lex(src)
 	if err != nil {
@@ -59,6 +63,8 @@ func compile(src string, syms *Symbols) (*Expr, *SyntaxError) {
 			p.e.names = append(p.e.names, p.refName[k])
 		}
 	}
+	syms.regexInsts += p.insts
+	p.e.fuse()
 	p.lint()
 	slices.SortStableFunc(p.e.warnings, func(a, b Warning) int { return cmp.Compare(a.Pos, b.Pos) })
 	return p.e, nil
@@ -193,15 +199,20 @@ func (p *parser) parseMatches(left int32) (int32, *SyntaxError) {
 	if l.typ != vVar && l.typ != vStr {
 		return 0, p.errNode(left, fmt.Sprintf("the left side of matches must be #H['name'] or a string literal, found %s", p.describe(left)))
 	}
-	re, off, msg := compileJavaRegex(p.e.lits[r.a].s)
-	if msg != "" {
+	re, insts, refusal := compileJavaRegexWithin(p.e.lits[r.a].s, limits)
+	if refusal != nil {
 		pos := int(r.pos)
 		if lit := p.src[r.pos:r.end]; !strings.Contains(lit[1:len(lit)-1], lit[:1]) {
-			pos += 1 + off // point into the literal, whose offsets match the pattern's when no quote is doubled
+			pos += 1 + refusal.pos // point into the literal, whose offsets match the pattern's when no quote is doubled
 		}
-		return 0, errAt(p.src, pos, msg)
+		return 0, &SyntaxError{Src: p.src, Pos: pos, Msg: refusal.msg, Reason: refusal.reason, Limit: refusal.limit}
 	}
-	p.e.res = append(p.e.res, re)
+	if total := p.e.syms.regexInsts + p.insts + insts; total > limits.RegexTotal {
+		return 0, budgetErr(p.src, int(r.pos), ReasonRegexTotal, limits.RegexTotal,
+			"the matches patterns of this rule compile to %d instructions together", total)
+	}
+	p.insts += insts
+	p.e.res, p.e.insts = append(p.e.res, re), append(p.e.insts, insts)
 	return p.add(node{op: opMatch, typ: vBool, pos: l.pos, end: r.end, a: left, b: int32(len(p.e.res) - 1)}), nil
 }
 

@@ -3,8 +3,10 @@ package spel
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -22,21 +24,92 @@ import (
 //     folds Unicode (é/É, k/K-Kelvin-sign), so the i flag is never handed to
 //     RE2: the translator folds ASCII letters itself.
 //
-// The translated pattern is anchored as ^(?:…)$.
+// The translated pattern is anchored as ^(?:…)$. compileJavaRegex returns
+// the regexp, or the offset of the refused construct and a message.
 func compileJavaRegex(pattern string) (*regexp.Regexp, int, string) {
-	t := reTranslator{src: pattern, stack: []reFlags{{}}}
-	if pos, msg := t.run(); msg != "" {
-		return nil, pos, msg
-	}
-	re, err := regexp.Compile(`^(?:` + t.out.String() + `)$`)
-	var serr *syntax.Error
-	if errors.As(err, &serr) {
-		return nil, 0, fmt.Sprintf("regex %q is not valid: %s", pattern, serr.Code)
-	}
-	if err != nil {
-		return nil, 0, fmt.Sprintf("regex %q is not valid: %v", pattern, err)
+	re, _, refusal := compileJavaRegexWithin(pattern, limits)
+	if refusal != nil {
+		return nil, refusal.pos, refusal.msg
 	}
 	return re, 0, ""
+}
+
+// reRefusal is why a pattern is refused: a message and the offset of the
+// construct in the pattern; reason and limit are set for a budget.
+type reRefusal struct {
+	pos    int
+	msg    string
+	reason string
+	limit  int
+}
+
+// compileJavaRegexWithin translates and compiles pattern within lim (the
+// repeat product is bounded while translating, the program size before
+// regexp builds its matcher) and returns the regexp with its program size.
+func compileJavaRegexWithin(pattern string, lim Limits) (*regexp.Regexp, int, *reRefusal) {
+	t := reTranslator{src: pattern, stack: []reFlags{{}}, reps: []int{0}, last: 1, lim: lim}
+	if pos, msg := t.run(); msg != "" {
+		return nil, 0, &reRefusal{pos: pos, msg: msg, reason: t.reason, limit: t.limit}
+	}
+	anchored := `^(?:` + t.out.String() + `)$`
+	parsed, err := syntax.Parse(anchored, syntax.Perl)
+	if err != nil {
+		return nil, 0, regexInvalid(pattern, err)
+	}
+	insts, ok := programSize(parsed, lim.RegexInstructions)
+	if !ok {
+		return nil, 0, &reRefusal{reason: ReasonRegexProgram, limit: lim.RegexInstructions,
+			msg: fmt.Sprintf("regex %q compiles to more than %d instructions; the limit is %d", shorten(pattern), lim.RegexInstructions, lim.RegexInstructions)}
+	}
+	re, err := regexp.Compile(anchored)
+	if err != nil {
+		return nil, 0, regexInvalid(pattern, err)
+	}
+	return re, insts, nil
+}
+
+func regexInvalid(pattern string, err error) *reRefusal {
+	var serr *syntax.Error
+	if errors.As(err, &serr) {
+		return &reRefusal{msg: fmt.Sprintf("regex %q is not valid: %s", pattern, serr.Code)}
+	}
+	return &reRefusal{msg: fmt.Sprintf("regex %q is not valid: %v", pattern, err)}
+}
+
+// programSize is the number of instructions syntax.Compile gives re, or
+// false when it is more than limit. An upper bound computed on the parsed
+// tree (repeats not expanded) first refuses patterns far beyond the limit,
+// so that neither Simplify nor Compile ever expands a large one.
+func programSize(re *syntax.Regexp, limit int) (int, bool) {
+	if estimate(re, 8*limit) > 8*limit {
+		return 0, false
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil || len(prog.Inst) > limit {
+		return 0, false
+	}
+	return len(prog.Inst), true
+}
+
+// estimate bounds from above the instructions re compiles to, saturating
+// just past cap.
+func estimate(re *syntax.Regexp, cap int) int {
+	sat := func(n int) int { return min(n, cap+1) }
+	sum := 2 // the fail and match instructions of a program
+	switch re.Op {
+	case syntax.OpLiteral:
+		return sat(sum + len(re.Rune))
+	case syntax.OpRepeat:
+		count := max(re.Min, re.Max, 1)
+		sub := estimate(re.Sub[0], cap)
+		return sat(sum + count*(sub+1))
+	case syntax.OpConcat, syntax.OpAlternate, syntax.OpCapture, syntax.OpStar, syntax.OpPlus, syntax.OpQuest:
+		for _, sub := range re.Sub {
+			sum = sat(sum + estimate(sub, cap) + 1)
+		}
+		return sat(sum + 2)
+	}
+	return sum + 1
 }
 
 // reFlags are the Java flags the translator applies itself.
@@ -52,6 +125,16 @@ type reTranslator struct {
 	out   strings.Builder
 	stack []reFlags // flags per open group; the last one is in force
 	item  int       // offset of the class member being read, for messages
+
+	// The repeat budget: reps holds, per open group (alongside stack), the
+	// largest repeat product inside it; last is the product of the atom
+	// just written (a closed group's, else 1), which a quantifier
+	// multiplies.
+	lim    Limits
+	reps   []int
+	last   int
+	reason string // set with a budget refusal
+	limit  int
 }
 
 func (t *reTranslator) flags() *reFlags { return &t.stack[len(t.stack)-1] }
@@ -70,8 +153,13 @@ func (t *reTranslator) run() (int, string) {
 		case '(':
 			msg = t.group()
 		case ')':
+			t.last = 1
 			if len(t.stack) > 1 {
 				t.stack = t.stack[:len(t.stack)-1]
+				inner := t.reps[len(t.reps)-1]
+				t.reps = t.reps[:len(t.reps)-1]
+				t.reps[len(t.reps)-1] = max(t.reps[len(t.reps)-1], inner)
+				t.last = max(inner, 1)
 			}
 			t.emitByte()
 		case '.':
@@ -97,6 +185,11 @@ func (t *reTranslator) run() (int, string) {
 		}
 		if msg != "" {
 			return start, msg
+		}
+		switch t.src[start] {
+		case ')', '{', '*', '+', '?':
+		default:
+			t.last = 1 // an atom: what a quantifier after it repeats
 		}
 	}
 	return 0, ""
@@ -148,6 +241,7 @@ func (t *reTranslator) group() string {
 		return t.inlineFlags()
 	}
 	t.stack = append(t.stack, *t.flags())
+	t.reps = append(t.reps, 0)
 	t.emitByte()
 	return ""
 }
@@ -184,6 +278,7 @@ func (t *reTranslator) inlineFlags() string {
 	}
 	if t.src[j] == ':' {
 		t.stack = append(t.stack, f)
+		t.reps = append(t.reps, 0)
 		t.out.WriteString("(?" + goFlags + ":")
 	} else {
 		*t.flags() = f
@@ -211,9 +306,44 @@ func (t *reTranslator) bounds() string {
 	if b == "" {
 		return `regex: '{' must start a repetition {n}, {n,} or {n,m} in Java; write a literal brace as \{`
 	}
+	if msg := t.repeatBudget(b); msg != "" {
+		return msg
+	}
 	t.out.WriteString(b)
 	t.i += len(b)
 	return t.possessive()
+}
+
+// repeatBudget multiplies the repeat product by the larger count of the
+// bounds b ({n}, {n,} or {n,m}) and refuses it beyond Limits.RegexRepeat.
+func (t *reTranslator) repeatBudget(b string) string {
+	count := 0
+	for _, part := range strings.Split(b[1:len(b)-1], ",") {
+		n, err := strconv.Atoi(part)
+		if err != nil && part != "" {
+			n = math.MaxInt // more digits than an int holds
+		}
+		count = max(count, n)
+	}
+	limit := t.lim.RegexRepeat
+	prod := count
+	if count <= limit {
+		prod = t.last * count
+	}
+	if prod <= limit {
+		t.reps[len(t.reps)-1] = max(t.reps[len(t.reps)-1], prod)
+		t.last = max(prod, 1)
+		return ""
+	}
+	t.reason, t.limit = ReasonRegexRepeat, limit
+	if t.last > 1 && count <= limit {
+		return fmt.Sprintf("regex: the repeat %s applies to a group that repeats %d times inside, %d repetitions in all; the limit is %d", b, t.last, prod, limit)
+	}
+	times := strconv.Itoa(count)
+	if count == math.MaxInt {
+		times = "more than " + strconv.Itoa(limit)
+	}
+	return fmt.Sprintf("regex: the repeat %s repeats %s times; the limit is %d", b, times, limit)
 }
 
 // escapeOutside handles a backslash sequence outside a character class.

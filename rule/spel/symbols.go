@@ -10,6 +10,9 @@ package spel
 type Symbols struct {
 	names []string
 	index map[string]int
+	// regexInsts counts the program instructions of every matches pattern
+	// compiled against the table, for Limits.RegexTotal.
+	regexInsts int
 }
 
 // NewSymbols returns an empty table.

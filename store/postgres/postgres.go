@@ -33,7 +33,10 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("postgres: parse dsn: %w", err)
 	}
 	db := stdlib.OpenDB(*cfg)
-	db.SetMaxOpenConns(20)
+	// Connections stay open (database/sql keeps two idle by default): a
+	// new one is a TCP connect and an authentication.
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connect to %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
@@ -46,6 +49,9 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 	return s, nil
 }
 
+// maxConns bounds the open connections (and keeps them open).
+const maxConns = 20
+
 // Dialect is PostgreSQL's sqlstore.Dialect.
 type Dialect struct{}
 
@@ -57,6 +63,10 @@ func (Dialect) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "23505"
 }
+
+// KeepPrepared implements sqlstore.Dialect: pgx keeps the statements it
+// runs prepared itself.
+func (Dialect) KeepPrepared() bool { return false }
 
 // LockMigrations implements sqlstore.Dialect with a session advisory lock.
 func (Dialect) LockMigrations(ctx context.Context, conn *sql.Conn) (func(), error) {

@@ -19,11 +19,15 @@ type Dialect interface {
 	// LockMigrations serialises migrations across processes on conn; the
 	// returned function releases the lock.
 	LockMigrations(ctx context.Context, conn *sql.Conn) (unlock func(), err error)
+	// KeepPrepared reports whether the store should keep the statements it
+	// runs prepared: true for a driver that parses every statement again
+	// otherwise, false for one that keeps its own (pgx).
+	KeepPrepared() bool
 }
 
 // DB is a switchyard.Store on a SQL database.
 type DB struct {
-	db      *sql.DB
+	db      *pool
 	dialect Dialect
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -33,7 +37,7 @@ var _ switchyard.Store = (*DB)(nil)
 
 // New wraps db, applies pending migrations and returns the store.
 func New(ctx context.Context, db *sql.DB, d Dialect) (*DB, error) {
-	s := &DB{db: db, dialect: d, Now: time.Now}
+	s := &DB{db: newPool(db, d.KeepPrepared()), dialect: d, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -41,7 +45,7 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*DB, error) {
 }
 
 // SQL returns the underlying database, for adapters that extend the store.
-func (s *DB) SQL() *sql.DB { return s.db }
+func (s *DB) SQL() *sql.DB { return s.db.DB }
 
 // Ping implements switchyard.Store.
 func (s *DB) Ping(ctx context.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/switchyard-io/switchyard"
 )
@@ -14,7 +15,8 @@ func (s *DB) CreateGroup(ctx context.Context, g *switchyard.Group) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO access_groups (name, description, created_at, updated_at, revision) VALUES ($1, $2, $3, $3, 1)`,
 		g.Name, g.Description, millis(now))
 	if s.dialect.IsUniqueViolation(err) {
-		return switchyard.FieldErrorf("name", "group.name.taken", "group %q already exists", g.Name).WithCause(err)
+		return &switchyard.Error{Code: switchyard.CodeConflict, Field: "name", Reason: "group.name.taken",
+			Message: fmt.Sprintf("group %q already exists", g.Name), Err: err}
 	} else if err != nil {
 		return s.wrap("create group", err)
 	}

@@ -15,24 +15,39 @@ import (
 var migrations embed.FS
 
 // migration is one numbered schema change, e.g. migrations/0001_init.sql.
+// Migrations are portable SQL that runs unchanged on every dialect; where
+// portable SQL cannot say it (an index's collation), a version has one file
+// per dialect instead, named for it: 0013_audit_prefix.sqlite.sql and
+// 0013_audit_prefix.postgres.sql.
 type migration struct {
 	version int
 	name    string
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
+// loadMigrations returns dialect's migrations in version order: the
+// portable ones and its own.
+func loadMigrations(dialect string) ([]migration, error) {
 	entries, err := fs.ReadDir(migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
 	var out []migration
+	seen := map[int]string{}
 	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
+		num, rest, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
 		}
+		base := strings.TrimSuffix(rest, ".sql")
+		if i := strings.LastIndexByte(base, '.'); i >= 0 && base[i+1:] != dialect {
+			continue // another dialect's form of this version
+		}
+		if other, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migrations %s and %s have the same version for %s", other, e.Name(), dialect)
+		}
+		seen[v] = e.Name()
 		b, err := migrations.ReadFile("migrations/" + e.Name())
 		if err != nil {
 			return nil, err
@@ -46,7 +61,7 @@ func loadMigrations() ([]migration, error) {
 // migrate applies the migrations not yet recorded in schema_migrations, each
 // in its own transaction, holding the dialect's migration lock.
 func (s *DB) migrate(ctx context.Context) error {
-	all, err := loadMigrations()
+	all, err := loadMigrations(s.dialect.Name())
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/switchyard-io/switchyard"
@@ -23,15 +24,26 @@ func (s *DB) CreateRelease(ctx context.Context, r *switchyard.Release) error {
 		r.Name, r.Description, string(r.Type), string(r.State), string(r.Subscription), r.Group, r.App, string(spec), millis(now), r.CreatedBy)
 	if s.dialect.IsUniqueViolation(err) {
 		if _, ferr := s.FindRelease(ctx, r.Name); ferr == nil {
-			return switchyard.FieldErrorf("name", "release.name.taken", "a release named %q already exists", r.Name).WithReason("release.name.taken", map[string]string{"name": r.Name})
+			return taken(switchyard.FieldErrorf("name", "release.name.taken", "a release named %q already exists", r.Name).WithReason("release.name.taken", map[string]string{"name": r.Name}))
 		}
-		return switchyard.FieldErrorf("app", "release.app.taken", "group %q already has a release for app %q; group + app is unique", r.Group, r.App).
-			WithReason("release.app.taken", map[string]string{"group": r.Group, "app": r.App})
+		if r.App == "" {
+			return taken(switchyard.FieldErrorf("subscription", "release.global.taken", "group %q already has a global-subscription (全局订阅) release; a group has one", r.Group).
+				WithReason("release.global.taken", map[string]string{"group": r.Group}))
+		}
+		return taken(switchyard.FieldErrorf("app", "release.app.taken", "group %q already has a release for app %q; group + app is unique", r.Group, r.App).
+			WithReason("release.app.taken", map[string]string{"group": r.Group, "app": r.App}))
 	} else if err != nil {
 		return s.wrap("create release", err)
 	}
 	r.CreatedAt, r.Revision = fromMillis(millis(now)), 1
 	return nil
+}
+
+// taken makes a field error a conflict: the input is valid, the name is
+// someone else's.
+func taken(e *switchyard.Error) *switchyard.Error {
+	e.Code = switchyard.CodeConflict
+	return e
 }
 
 // FindRelease implements switchyard.ReleaseStore.
@@ -60,7 +72,7 @@ func (s *DB) FindReleases(ctx context.Context, f switchyard.ReleaseFilter) ([]*s
 		if err != nil {
 			return nil, s.wrap("scan release", err)
 		}
-		if f.Groups == nil || contains(f.Groups, r.Group) {
+		if f.Groups == nil || slices.Contains(f.Groups, r.Group) {
 			out = append(out, r)
 		}
 	}
@@ -69,36 +81,44 @@ func (s *DB) FindReleases(ctx context.Context, f switchyard.ReleaseFilter) ([]*s
 
 // UpdateRelease implements switchyard.ReleaseStore.
 func (s *DB) UpdateRelease(ctx context.Context, r *switchyard.Release, h *switchyard.ReleaseHistory) error {
-	spec, err := json.Marshal(r.Spec)
-	if err != nil {
-		return err
-	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE releases SET description = $1, type = $2, state = $3, spec = $4, executed_at = $5, executed_by = $6, config_version = $7, revision = revision + 1
-			WHERE name = $8 AND revision = $9`,
-			r.Description, string(r.Type), string(r.State), string(spec), nullMillis(r.ExecutedAt), r.ExecutedBy, r.ConfigVersion, r.Name, r.Revision)
-		if err != nil {
-			return s.wrap("update release", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return s.revisionError(ctx, tx, "release", r.Name, `SELECT COUNT(*) FROM releases WHERE name = $1`, r.Name, r.Revision)
-		}
-		if h == nil {
-			return nil
-		}
-		if h.ID == "" {
-			h.ID = switchyard.NewID(h.At)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO release_history (id, release_name, operation, state_before, state_after, type, yaml, xml, config_group, config_data_id, config_version, by_user, at, detail)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			h.ID, r.Name, string(h.Operation), string(h.StateBefore), string(h.StateAfter), string(h.Type), h.YAML, h.XML, h.ConfigKey.Group, h.ConfigKey.DataID, h.ConfigVersion, h.By, millis(h.At), h.Detail)
-		return s.wrap("append release history", err)
-	})
-	if err != nil {
+	if err := s.tx(ctx, func(tx *sql.Tx) error { return s.updateRelease(ctx, tx, r, h) }); err != nil {
 		return err
 	}
 	r.Revision++
 	return nil
+}
+
+// updateRelease saves r if its revision matches and appends h (when not
+// nil) within tx; the caller increments r.Revision after the commit.
+func (s *DB) updateRelease(ctx context.Context, tx *sql.Tx, r *switchyard.Release, h *switchyard.ReleaseHistory) error {
+	spec, err := json.Marshal(r.Spec)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE releases SET description = $1, type = $2, state = $3, spec = $4, executed_at = $5, executed_by = $6, config_version = $7, revision = revision + 1
+		WHERE name = $8 AND revision = $9`,
+		r.Description, string(r.Type), string(r.State), string(spec), nullMillis(r.ExecutedAt), r.ExecutedBy, r.ConfigVersion, r.Name, r.Revision)
+	if err != nil {
+		return s.wrap("update release", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.revisionError(ctx, tx, "release", r.Name, `SELECT COUNT(*) FROM releases WHERE name = $1`, r.Name, r.Revision)
+	}
+	if r.State == switchyard.StateEnded { // an ended release holds no lock
+		if _, err := tx.ExecContext(ctx, `DELETE FROM release_locks WHERE release_name = $1`, r.Name); err != nil {
+			return s.wrap("drop the lock of an ended release", err)
+		}
+	}
+	if h == nil {
+		return nil
+	}
+	if h.ID == "" {
+		h.ID = switchyard.NewID(h.At)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO release_history (id, release_name, operation, state_before, state_after, type, yaml, xml, config_group, config_data_id, config_version, by_user, at, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		h.ID, r.Name, string(h.Operation), string(h.StateBefore), string(h.StateAfter), string(h.Type), h.YAML, h.XML, h.ConfigKey.Group, h.ConfigKey.DataID, h.ConfigVersion, h.By, millis(h.At), h.Detail)
+	return s.wrap("append release history", err)
 }
 
 // DeleteRelease implements switchyard.ReleaseStore.
@@ -150,17 +170,18 @@ func (s *DB) ReleaseHistory(ctx context.Context, name string, limit int) ([]*swi
 }
 
 // AcquireReleaseLock implements switchyard.ReleaseStore. One statement takes
-// a free lock, renews the holder's or takes over an expired one; any other
-// holder keeps it (the database decides between concurrent callers).
+// a free lock, renews the holder's (the same user in the same session) or
+// takes over an expired one; any other holder keeps it, the same user in
+// another session included (the database decides between concurrent
+// callers).
 func (s *DB) AcquireReleaseLock(ctx context.Context, l *switchyard.ReleaseLock, now time.Time) (*switchyard.ReleaseLock, error) {
-	var holder string
 	var since int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO release_locks (release_name, holder, since, expires_at) VALUES ($1, $2, $3, $4)
+	err := s.db.QueryRowContext(ctx, `INSERT INTO release_locks (release_name, holder, holder_session, holder_name, since, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (release_name) DO UPDATE SET
-			since = CASE WHEN release_locks.holder = excluded.holder THEN release_locks.since ELSE excluded.since END,
-			holder = excluded.holder, expires_at = excluded.expires_at
-		WHERE release_locks.holder = excluded.holder OR release_locks.expires_at <= $3
-		RETURNING holder, since`, l.Release, l.Holder, millis(now), millis(l.ExpiresAt)).Scan(&holder, &since)
+			since = CASE WHEN release_locks.holder = excluded.holder AND release_locks.holder_session = excluded.holder_session THEN release_locks.since ELSE excluded.since END,
+			holder = excluded.holder, holder_session = excluded.holder_session, holder_name = excluded.holder_name, expires_at = excluded.expires_at
+		WHERE (release_locks.holder = excluded.holder AND release_locks.holder_session = excluded.holder_session) OR release_locks.expires_at <= $5
+		RETURNING since`, l.Release, l.Holder, l.Session, l.HolderName, millis(now), millis(l.ExpiresAt)).Scan(&since)
 	if errors.Is(err, sql.ErrNoRows) {
 		cur, ferr := s.FindReleaseLock(ctx, l.Release, now)
 		if ferr != nil {
@@ -174,29 +195,47 @@ func (s *DB) AcquireReleaseLock(ctx context.Context, l *switchyard.ReleaseLock, 
 	} else if err != nil {
 		return nil, s.wrap("acquire release lock", err)
 	}
-	return &switchyard.ReleaseLock{Release: l.Release, Holder: holder, Since: fromMillis(since), ExpiresAt: fromMillis(millis(l.ExpiresAt))}, nil
+	return &switchyard.ReleaseLock{Release: l.Release, Holder: l.Holder, HolderName: l.HolderName, Session: l.Session, Since: fromMillis(since), ExpiresAt: fromMillis(millis(l.ExpiresAt))}, nil
 }
 
-// FindReleaseLock implements switchyard.ReleaseStore.
-func (s *DB) FindReleaseLock(ctx context.Context, name string, now time.Time) (*switchyard.ReleaseLock, error) {
+const lockColumns = `release_name, holder, holder_session, holder_name, since, expires_at`
+
+func scanLock(sc scanner) (*switchyard.ReleaseLock, error) {
 	var l switchyard.ReleaseLock
 	var since, exp int64
-	err := s.db.QueryRowContext(ctx, `SELECT release_name, holder, since, expires_at FROM release_locks WHERE release_name = $1 AND expires_at > $2`, name, millis(now)).
-		Scan(&l.Release, &l.Holder, &since, &exp)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
-		return nil, s.wrap("find release lock", err)
+	if err := sc.Scan(&l.Release, &l.Holder, &l.Session, &l.HolderName, &since, &exp); err != nil {
+		return nil, err
 	}
 	l.Since, l.ExpiresAt = fromMillis(since), fromMillis(exp)
 	return &l, nil
 }
 
+// FindReleaseLock implements switchyard.ReleaseStore.
+func (s *DB) FindReleaseLock(ctx context.Context, name string, now time.Time) (*switchyard.ReleaseLock, error) {
+	l, err := scanLock(s.db.QueryRowContext(ctx, `SELECT `+lockColumns+` FROM release_locks WHERE release_name = $1 AND expires_at > $2`, name, millis(now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, s.wrap("find release lock", err)
+	}
+	return l, nil
+}
+
+// ReleaseLocks implements switchyard.ReleaseStore.
+func (s *DB) ReleaseLocks(ctx context.Context, now time.Time) ([]*switchyard.ReleaseLock, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+lockColumns+` FROM release_locks WHERE expires_at > $1 ORDER BY release_name`, millis(now))
+	if err != nil {
+		return nil, s.wrap("list release locks", err)
+	}
+	out, err := collect(rows, scanLock)
+	return out, s.wrap("list release locks", err)
+}
+
 // ReleaseReleaseLock implements switchyard.ReleaseStore.
-func (s *DB) ReleaseReleaseLock(ctx context.Context, name, holder string) error {
+func (s *DB) ReleaseReleaseLock(ctx context.Context, name, holder, session string) error {
 	q, args := `DELETE FROM release_locks WHERE release_name = $1`, []any{name}
 	if holder != "" {
-		q, args = q+` AND holder = $2`, append(args, holder)
+		q, args = q+` AND holder = $2 AND holder_session = $3`, append(args, holder, session)
 	}
 	_, err := s.db.ExecContext(ctx, q, args...)
 	return s.wrap("release release lock", err)
@@ -216,13 +255,4 @@ func scanRelease(row scanner) (*switchyard.Release, error) {
 		return nil, err
 	}
 	return &r, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

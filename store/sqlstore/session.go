@@ -43,6 +43,16 @@ func (s *DB) DeleteSession(ctx context.Context, id string) error {
 	return s.wrap("delete session", err)
 }
 
+// DeleteUserSessions implements switchyard.SessionStore.
+func (s *DB) DeleteUserSessions(ctx context.Context, userID, except string) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, except)
+	if err != nil {
+		return 0, s.wrap("delete user sessions", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
 // DeleteExpiredSessions implements switchyard.SessionStore.
 func (s *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, millis(now))

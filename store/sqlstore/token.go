@@ -72,6 +72,16 @@ func (s *DB) RevokeToken(ctx context.Context, id string, at time.Time) (*switchy
 	return s.FindToken(ctx, id)
 }
 
+// RevokeUserTokens implements switchyard.TokenStore.
+func (s *DB) RevokeUserTokens(ctx context.Context, userID string, at time.Time, except string) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1, revision = revision + 1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL`, millis(at), userID, except)
+	if err != nil {
+		return 0, s.wrap("revoke user tokens", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
 // TouchToken implements switchyard.TokenStore.
 func (s *DB) TouchToken(ctx context.Context, id string, at time.Time) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, millis(at), id)

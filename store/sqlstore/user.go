@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/switchyard-io/switchyard"
@@ -21,7 +22,8 @@ func (s *DB) CreateUser(ctx context.Context, u *switchyard.User) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			nu.ID, nu.Name, nu.DisplayName, string(nu.Role), nu.PasswordHash, boolInt(nu.Disabled), millis(now), millis(now), nu.Revision)
 		if s.dialect.IsUniqueViolation(err) {
-			return switchyard.FieldErrorf("name", "user.name.taken", "user name %q is already taken", nu.Name).WithCause(err)
+			return (&switchyard.Error{Code: switchyard.CodeConflict, Field: "name", Reason: "user.name.taken",
+				Message: fmt.Sprintf("user name %q is already taken", nu.Name), Err: err})
 		} else if err != nil {
 			return s.wrap("create user", err)
 		}

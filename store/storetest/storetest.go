@@ -29,6 +29,9 @@ func Run(t *testing.T, open Open) {
 		{"GroupLifecycle", testGroupLifecycle},
 		{"TokenLifecycle", testTokenLifecycle},
 		{"SessionLifecycle", testSessionLifecycle},
+		{"EndUserSessions", testEndUserSessions},
+		{"RevokeUserTokens", testRevokeUserTokens},
+		{"AuditIsBounded", testAuditIsBounded},
 		{"AuditFilterAndPaging", testAuditFilterAndPaging},
 		{"ConcurrentUpdatesOneWins", testConcurrentUpdates},
 		{"ConfigVersions", testConfigVersions},
@@ -37,6 +40,11 @@ func Run(t *testing.T, open Open) {
 		{"Instances", testInstances},
 		{"ReleaseLifecycle", testReleaseLifecycle},
 		{"ReleaseLock", testReleaseLock},
+		{"PublishIntents", testPublishIntents},
+		{"WorkflowVersions", testWorkflowVersions},
+		{"ExecutionLease", testExecutionLease},
+		{"ExecutionClaimOneWins", testExecutionClaimOneWins},
+		{"VerifyConfigs", testVerifyConfigs}, {"VerifyRuns", testVerifyRuns}, {"VerifyOneSimulationPerKey", testVerifyOneSimulationPerKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,9 +130,9 @@ func testUserLifecycle(t *testing.T, s switchyard.Store) {
 func testUserNameTaken(t *testing.T, s switchyard.Store) {
 	mustCreateUser(t, s, "alice")
 	err := s.CreateUser(ctx(t), &switchyard.User{Name: "alice", Role: switchyard.RoleViewer, PasswordHash: "x"})
-	mustCode(t, err, switchyard.CodeInvalid)
-	if e := switchyard.AsError(err); e.Field != "name" {
-		t.Fatalf("field = %q, want name", e.Field)
+	mustCode(t, err, switchyard.CodeConflict)
+	if e := switchyard.AsError(err); e.Field != "name" || e.Reason != "user.name.taken" {
+		t.Fatalf("field = %q, reason %q; want name, user.name.taken", e.Field, e.Reason)
 	}
 }
 
@@ -197,7 +205,11 @@ func testDeleteUserCascades(t *testing.T, s switchyard.Store) {
 
 func testGroupLifecycle(t *testing.T, s switchyard.Store) {
 	g := mustCreateGroup(t, s, "order-group")
-	mustCode(t, s.CreateGroup(ctx(t), &switchyard.Group{Name: "order-group"}), switchyard.CodeInvalid)
+	err := s.CreateGroup(ctx(t), &switchyard.Group{Name: "order-group"})
+	mustCode(t, err, switchyard.CodeConflict)
+	if e := switchyard.AsError(err); e.Field != "name" || e.Reason != "group.name.taken" {
+		t.Fatalf("field = %q, reason %q; want name, group.name.taken", e.Field, e.Reason)
+	}
 	mustCreateUser(t, s, "bob", "order-group")
 	mustCreateUser(t, s, "alice", "order-group")
 	got, err := s.FindGroup(ctx(t), "order-group")

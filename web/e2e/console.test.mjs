@@ -25,7 +25,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const BIN = resolve(process.env.SWITCHYARD_BIN ?? join(here, '../../bin/switchyard'));
 const ADMIN_PASSWORD = process.env.SWITCHYARD_URL ? (process.env.SWITCHYARD_ADMIN_PASSWORD ?? 'admin-password') : 'e2e-Admin-Passw0rd';
 const USER_PASSWORD = 'a-long-enough-password';
-const STEP_TIMEOUT = 15_000;
+const STEP_TIMEOUT = 20_000;
 const TEST_TIMEOUT = 120_000;
 // What each flow creates: names a team would use (they show in the screenshots),
 // made unique per run against a server that outlives the test.
@@ -149,7 +149,7 @@ async function consoleFlow(lang) {
       assert.ok(nav.includes(label), `navigation shows "${label}" (got ${JSON.stringify(nav)})`);
     }
     await openMenu(page, T.workflows);
-    await page.getByTestId('area-workflows').waitFor();
+    await page.getByTestId('wf-table').waitFor();
     await settle(page);
     await shot(page, `workflows.${lang}`);
 

@@ -13,28 +13,20 @@
 //   DEMO_PORT_OFFSET the demo's --port-offset (default 40000: gateway on 45001)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { escape, launchBrowser, screenshotDir, settle, shot, shotOf, watchConsole } from './harness.mjs';
+import { SERVICES, eventually, hopsOf, invokeURL, listening, session as demoSession, startDemo as startDemoAt, stopDemo } from './demo.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BIN = resolve(process.env.SWITCHYARD_BIN ?? join(here, '../../bin/switchyard'));
 const PORT_OFFSET = Number(process.env.DEMO_PORT_OFFSET ?? 40000);
-const GATEWAY = `http://127.0.0.1:${5001 + PORT_OFFSET}`;
-const INVOKE = `${GATEWAY}/discovery-guide-service-a/invoke/gateway`;
+const INVOKE = invokeURL(PORT_OFFSET);
 const ADMIN = { name: 'admin', password: 'switchyard-demo' };
+const ADMIN_NAME = 'Administrator'; // admin's display name
+const DEMO_RELEASE = 'discovery-guide-1.1'; // the release the demo ships
 const GROUP = 'discovery-guide-group';
 const APP = 'discovery-guide-gateway';
-const SERVICES = ['discovery-guide-service-a', 'discovery-guide-service-b'];
 const GREEN = "#H['user-type'] == 'normal'";
 const BLUE = "#H['user-type'] == 'vip'";
-const STEP_TIMEOUT = 15_000;
+const STEP_TIMEOUT = 20_000;
 const TEST_TIMEOUT = 240_000;
 
 /** Each language its own release and its own second operator; texts written out to catch a wrong bundle. */
@@ -47,13 +39,20 @@ const RUNS = {
     list: '发布列表',
     sections: ['执行蓝绿灰度发布的入口组和应用', '参与蓝绿灰度发布的服务列表', '当前生效的策略', '当前发布的状态', '蓝绿灰度发布条件', '蓝绿灰度发布执行', '发布历史'],
     hints: ['所选应用订阅策略发布', '所选组下的所有应用都订阅策略发布', '服务列表显示属于所选组下的服务', '服务列表显示所有服务', '版本可排序，取版本值最大的实例为新版本', '版本不可排序，取上线时间最晚的实例为新版本', '蓝条件对应为新版本路由', '灰度权重值对应为新版本路由的权重百分比', '代替外置参数的蓝绿灰度驱动'],
-    checkFailed: '请先修正标出的字段。',
     sameConditions: '绿条件和蓝条件不能相同。',
+    weightRule: '只允许输入0<=灰度权重<=100的整数值',
+    splitNone: '旧 —% · 新 —%',
+    split30: '旧 70% · 新 30%',
+    headerSpaces: '参数名首尾有空格（需要首尾判断是否有空格）：去掉空格后为“user-type”。',
+    blue: '蓝条件',
+    weightRow: '灰度权重（第 1 行）',
+    headerRow: '内置参数名（第 1 行）',
     syntax: '不是有效的条件表达式',
     previewTitle: { fallback: '二次确认：执行兜底', release: '二次确认：执行发布', rollback: '二次确认：执行回滚', end: '二次确认：结束发布' },
     state: { '': '未执行', FALLBACK: '兜底', RELEASED: '发布', ROLLED_BACK: '回滚', ENDED: '结束' },
     done: '成功：发布状态为',
-    lockBanner: 'admin 正在操作此发布',
+    lockBanner: 'Administrator 正在操作此发布',
+    elsewhere: '你正在另一个会话中操作此发布',
     readOnly: '页面为只读',
     ended: '此发布已结束',
     mixed: '混合',
@@ -76,13 +75,20 @@ const RUNS = {
       'The gray weight is the percentage of requests routed to the new versions',
       'Drives the blue-green and gray conditions in place of external parameters',
     ],
-    checkFailed: 'Fix the marked fields first.',
     sameConditions: 'The green and the blue conditions must differ.',
+    weightRule: 'Only an integer with 0 <= gray weight <= 100 is allowed',
+    splitNone: 'old —% · new —%',
+    split30: 'old 70% · new 30%',
+    headerSpaces: 'The name starts or ends with spaces; without them it is “user-type”.',
+    blue: 'Blue condition',
+    weightRow: 'Gray weight (row 1)',
+    headerRow: 'Inner header name (row 1)',
     syntax: 'Not a valid condition',
     previewTitle: { fallback: 'Confirm: Execute fallback', release: 'Confirm: Execute release', rollback: 'Confirm: Execute rollback', end: 'Confirm: End release' },
     state: { '': 'Not executed', FALLBACK: 'Fallback', RELEASED: 'Released', ROLLED_BACK: 'Rolled back', ENDED: 'Ended' },
     done: 'done: the release is',
-    lockBanner: 'admin is operating this release',
+    lockBanner: 'Administrator is operating this release',
+    elsewhere: 'You are operating this release in another session',
     readOnly: 'the page is read-only',
     ended: 'This release has ended',
     mixed: 'Mixed',
@@ -105,8 +111,12 @@ let browser;
 let adminApi; // { get, post } with admin's session
 
 before(async () => {
-  demo = await startDemo();
+  demo = await startDemoAt({ offset: PORT_OFFSET });
   adminApi = await session(ADMIN.name, ADMIN.password);
+  // The demo ships a release of the gateway for its workflow (never executed); this test makes its own
+  // releases on the same key, one at a time.
+  const shipped = await adminApi.del(`/api/releases/${DEMO_RELEASE}`);
+  assert.ok([204, 404].includes(shipped.status), `delete the demo's release: ${shipped.status} ${await shipped.text()}`);
   // The console group of the registry group, so an operator can be its member.
   const g = await adminApi.post('/api/groups', { name: GROUP, description: 'Nepxion guide services' });
   assert.equal(g.status, 201, `create group: ${await g.text()}`);
@@ -180,18 +190,59 @@ async function releaseFlow(lang) {
       assert.ok(await page.getByTestId(field).locator('input').isDisabled(), `${field} is fixed once the release exists`);
     }
 
-    // A wrong form is refused on its fields: the console's check (green = blue)…
+    // The greyed 局部/全局订阅 "?" shows its own hint only (no second tooltip on top).
+    await eventually(async () => {
+      await page.mouse.move(0, 0);
+      await page.getByLabel(R.hints[0], { exact: true }).hover();
+      await page.locator('.ant-tooltip:visible', { hasText: R.hints[0] }).waitFor({ timeout: 2000 });
+      assert.equal(await page.locator('.ant-tooltip:visible').count(), 1, 'one tooltip on the fixed subscription hint');
+    });
+    await page.mouse.move(0, 0);
+
+    // Input rules refuse, never correct: each wrong weight keeps what was typed, shows the seed's
+    // message at the field, and the split line shows no number.
+    const weight = page.getByTestId('gray-weight-0');
+    for (const typed of ['101', '1000', '-5', '10.5', 'abc']) {
+      await weight.fill(typed);
+      await weight.blur();
+      await fieldError(page, 'gray-weight-0', R.weightRule);
+      assert.equal(await weight.inputValue(), typed, `${typed} is kept as typed`);
+      assert.equal(await page.getByTestId('gray-split-0').innerText(), R.splitNone, `no split for ${typed}`);
+    }
+    // The inner header's spaces are flagged with the name as it would be without them.
+    await page.getByTestId('release-header-enabled').check();
+    await page.getByTestId('header-key-0').fill(' user-type ');
+    await page.getByTestId('header-value-0').fill('vip');
+    await fieldError(page, 'header-key-0', R.headerSpaces);
+    // And green = blue. The operation is not executed: a dialog lists every problem (the fields stay marked).
     await page.getByTestId('release-blue').fill(GREEN);
-    await page.getByTestId('op-fallback').click();
+    await page.getByTestId('op-release').click();
+    let check = page.getByTestId('check-dialog');
+    await check.waitFor();
+    const listed = await check.getByTestId('check-problem').allInnerTexts();
+    assert.equal(listed.length, 3, `three problems: ${listed.join(' | ')}`);
+    assert.match(listed[0], new RegExp(`${escape(R.blue)}.*${escape(R.sameConditions)}`));
+    assert.match(listed[1], new RegExp(`${escape(R.weightRow)}.*${escape(R.weightRule)}`));
+    assert.match(listed[2], new RegExp(`${escape(R.headerRow)}.*user-type`));
+    assert.equal(await page.getByTestId('preview-dialog').count(), 0, 'no preview for a wrong form');
     await fieldError(page, 'release-blue', R.sameConditions);
-    await page.locator('.ant-message-notice', { hasText: R.checkFailed }).waitFor();
-    assert.equal(await visibleDialogs(page), 0, 'no preview for a wrong form');
     await settle(page);
+    await shotOf(page.locator('.ant-modal:visible'), `release-check-dialog.${lang}`);
+    await closeCheck(page);
     await shotOf(page.getByTestId('release-conditions'), `release-invalid.${lang}`);
-    // …and the server's (an expression it cannot parse), translated on the field.
+    // Fixed by the user: the weight retyped, the header's spaces removed with its button, the header off again.
+    await weight.fill('30');
+    await page.getByTestId('gray-split-0').filter({ hasText: R.split30 }).waitFor();
+    await page.getByTestId('header-key-0-trim').click();
+    assert.equal(await page.getByTestId('header-key-0').inputValue(), 'user-type');
+    await page.getByTestId('release-header-enabled').uncheck();
+    // The server's check (an expression it cannot parse) is translated on the field, and listed too.
     await page.getByTestId('release-blue').fill("#H['user-type'] = 'vip'");
     await page.getByTestId('op-release').click();
     await fieldError(page, 'release-blue', R.syntax);
+    check = page.getByTestId('check-dialog');
+    await check.getByText(R.syntax).waitFor();
+    await closeCheck(page);
     await page.getByTestId('release-blue').fill(BLUE);
 
     // 执行兜底: preview, confirm; every request stays on 1.0 along the chain.
@@ -212,8 +263,16 @@ async function releaseFlow(lang) {
     assert.match(await code(preview.getByTestId('preview-yaml')), /^gray:\n {2}- weight:\n {6}- 70\n {6}- 30$/m);
     const previewVersions = await preview.getByTestId('preview-versions').innerText();
     for (const s of SERVICES) assert.match(previewVersions, new RegExp(`${s}\\s+1\\.0\\s+1\\.1`), `old → new of ${s}`);
+    // 〔确认执行〕 is in sight without scrolling at 1600×1000 (the dialog's body scrolls instead).
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await eventually(async () => {
+      const box = await preview.getByTestId('preview-confirm').boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= 1000, `the confirm button is within the window: ${JSON.stringify(box)}`);
+    });
     await settle(page);
-    await shot(page, `release-preview.${lang}`);
+    await page.screenshot({ path: join(screenshotDir(), `release-preview.${lang}.png`), animations: 'disabled', style: '.ant-message { display: none !important; }' });
+    await page.setViewportSize(viewport);
     await confirm(page, preview);
     await stateIs(page, R, 'RELEASED');
     // VIP users take the new chain; the others are 30 % gray, each request on one version all along.
@@ -235,13 +294,35 @@ async function releaseFlow(lang) {
     await settle(page);
     await shot(page, `release-executed.${lang}`);
 
-    // Another operator of the group opens it: admin holds the lock, the page is read-only.
+    // The same admin in a second browser: told the release is being operated in another session.
+    const second = await newContext(lang);
+    try {
+      const secondPage = await second.newPage();
+      const secondProblems = watchConsole(secondPage, [/^GET \/api\/auth\/me 401$/, /^POST \/api\/releases\/[^/]+\/lock 409$/]);
+      await signIn(secondPage, ADMIN);
+      await secondPage.goto(`${demo.url}/releases/${encodeURIComponent(R.release)}`);
+      const elsewhere = secondPage.getByTestId('lock-elsewhere');
+      await elsewhere.waitFor();
+      assert.match(await elsewhere.innerText(), new RegExp(escape(R.elsewhere)));
+      for (const op of ['fallback', 'release', 'rollback', 'end']) {
+        assert.ok(await secondPage.getByTestId(`op-${op}`).isDisabled(), `${op} is disabled in the second session`);
+      }
+      assert.equal(await secondPage.getByTestId('release-save').count(), 0, 'nothing to save in the second session');
+      await settle(secondPage);
+      await shot(secondPage, `release-elsewhere.${lang}`);
+      assert.deepEqual(secondProblems, [], 'no console errors or warnings in the second session');
+    } finally {
+      await second.close();
+    }
+    await page.getByTestId('lock-held').waitFor();
+
+    // Another operator of the group opens it: admin holds the lock (shown by display name), the page is read-only.
     other = await newContext(lang);
     const otherPage = await other.newPage();
     const otherProblems = watchConsole(otherPage, OPERATOR_EXPECTED);
     await signIn(otherPage, operator);
     const row = otherPage.getByTestId('releases-table').locator('tbody tr.ant-table-row', { hasText: R.release });
-    await row.locator('td', { has: otherPage.locator('.anticon-lock') }).filter({ hasText: 'admin' }).waitFor(); // the lock holder
+    await row.getByTestId('release-lock-holder').filter({ hasText: ADMIN_NAME }).waitFor(); // the lock holder, by display name
     await settle(otherPage);
     await shot(otherPage, `releases.${lang}`);
     await row.dblclick();
@@ -257,19 +338,38 @@ async function releaseFlow(lang) {
     await otherPage.getByTestId('topology').locator('.topo-service.topo-side-new').first().waitFor();
     await settle(otherPage);
     await shot(otherPage, `release-locked.${lang}`);
-    // Admin leaves the page, giving the lock up: the other operator, opening it again, operates it now.
+
+    // 执行回滚 by admin while the other operator watches: everyone back on 1.0, VIP users too; the
+    // other page follows on its own.
+    await confirm(page, await openPreview(page, R, 'rollback'));
+    await stateIs(page, R, 'ROLLED_BACK');
+    await eventually(async () => assertAll(await send(20, { 'user-type': 'vip' }), '1.0'));
+    assertAll(await send(50), '1.0');
+    // (The config version counts the key's writes: 3 in the first run, later in the second, on the same key.)
+    const rolledBack = await configVersionOf(page);
+    await pageShows(otherPage, R, 'ROLLED_BACK', rolledBack);
+
+    // Admin leaves, giving the lock up: the other operator's open page takes it by itself — no
+    // reload — and shows the release as it is now (回滚, version 3) with what may be done from there.
     await page.getByTestId('release-back').click();
     await page.waitForURL(/\/releases$/);
-    await eventually(async () => assert.equal((await (await adminApi.get(releasePath(R))).json()).lock, undefined, 'the lock is given up'));
-    await otherPage.reload();
     await otherPage.getByTestId('lock-held').waitFor();
     assert.equal(await otherPage.getByTestId('lock-banner').count(), 0);
-    assert.ok(await otherPage.getByTestId('op-rollback').isEnabled(), 'the other operator may operate now');
+    await pageShows(otherPage, R, 'ROLLED_BACK', rolledBack);
+    await eventually(async () => {
+      assert.ok(await otherPage.getByTestId('op-end').isEnabled(), 'the other operator may end it now');
+      assert.ok(await otherPage.getByTestId('op-rollback').isDisabled(), 'a rolled-back release cannot be rolled back again');
+    });
+    assert.equal(await otherPage.getByTestId('release-stale').count(), 0, 'the page took the lock with the current release');
+    assert.equal((await (await adminApi.get(releasePath(R))).json()).lock?.holder, operator.name, 'the other operator holds the lock');
+    await settle(otherPage);
+    await shot(otherPage, `release-taken-over.${lang}`);
 
-    // Admin comes back: the banner names the other operator; admin breaks the lock and takes over.
+    // Admin comes back: the banner names the other operator (display name); admin breaks the lock and
+    // takes over; the other page says at once that admin operates it now.
     await page.getByTestId('releases-table').locator('tbody tr.ant-table-row', { hasText: R.release }).dblclick();
     const adminBanner = page.getByTestId('lock-banner');
-    await adminBanner.getByText(new RegExp(`^${escape(operator.name)}`)).waitFor();
+    await adminBanner.getByText(new RegExp(`^${escape(R.operator.displayName)}`)).waitFor();
     await settle(page);
     await shot(page, `release-lock-break.${lang}`);
     await adminBanner.getByTestId('lock-break').click();
@@ -277,22 +377,31 @@ async function releaseFlow(lang) {
     await page.getByTestId('lock-held').waitFor();
     await adminBanner.waitFor({ state: 'detached' });
     assert.equal((await (await adminApi.get(releasePath(R))).json()).lock?.holder, 'admin', 'admin holds the lock');
-    await page.getByTestId('topology').locator('.topo-service.topo-side-new').first().waitFor();
+    await otherPage.getByTestId('lock-banner').getByText(new RegExp(`^${escape(R.lockBanner)}`)).waitFor();
+    for (const op of ['fallback', 'release', 'rollback', 'end']) {
+      assert.ok(await otherPage.getByTestId(`op-${op}`).isDisabled(), `${op} is disabled again on the other page`);
+    }
 
+    // 结束发布 by admin: the release is over and read-only; its history lists every step.
+    await confirm(page, await openPreview(page, R, 'end'));
+    await stateIs(page, R, 'ENDED');
+    await page.getByTestId('release-ended').getByText(R.ended).waitFor();
+    // The other operator's page shows it without a reload: 结束, the next version (4 in the first run), nothing to do, no lock.
+    const endedAt = await configVersionOf(page);
+    assert.equal(endedAt, rolledBack + 1, 'end wrote the next version');
+    await pageShows(otherPage, R, 'ENDED', endedAt);
+    await otherPage.getByTestId('release-ended').waitFor();
+    await otherPage.getByTestId('lock-banner').waitFor({ state: 'detached' });
+    for (const op of ['fallback', 'release', 'rollback', 'end']) {
+      assert.ok(await otherPage.getByTestId(`op-${op}`).isDisabled(), `${op} is disabled on the ended release`);
+    }
+    assert.equal((await (await adminApi.get(releasePath(R))).json()).lock, undefined, 'an ended release holds no lock');
+    await settle(otherPage);
+    await shot(otherPage, `release-ended-followed.${lang}`);
     assert.deepEqual(otherProblems, [], 'no console errors or warnings for the other operator');
     await other.close();
     other = undefined;
 
-    // 执行回滚: everyone back on 1.0, VIP users too.
-    await confirm(page, await openPreview(page, R, 'rollback'));
-    await stateIs(page, R, 'ROLLED_BACK');
-    await eventually(async () => assertAll(await send(20, { 'user-type': 'vip' }), '1.0'));
-    assertAll(await send(50), '1.0');
-
-    // 结束发布: the release is over and read-only; its history lists every step.
-    await confirm(page, await openPreview(page, R, 'end'));
-    await stateIs(page, R, 'ENDED');
-    await page.getByTestId('release-ended').getByText(R.ended).waitFor();
     const history = page.getByTestId('release-history');
     await history.locator('tbody tr.ant-table-row').nth(3).waitFor();
     assert.equal(await history.locator('tbody tr.ant-table-row').count(), 4);
@@ -304,9 +413,18 @@ async function releaseFlow(lang) {
     await settle(page);
     await shotOf(page.getByTestId('release-history-card'), `release-history.${lang}`);
 
-    // 删除发布, from the table, after confirming.
+    // The table shows no lock holder on the ended release.
     await page.getByTestId('release-back').click();
     await page.waitForURL(/\/releases$/);
+    await page.getByTestId('releases-refresh').click();
+    const endedRow = page.getByTestId('releases-table').locator('tbody tr.ant-table-row', { hasText: R.release });
+    await endedRow.getByTestId('release-state-tag').filter({ hasText: new RegExp(`^${escape(R.state.ENDED)}$`) }).waitFor();
+    assert.equal(await endedRow.getByTestId('release-lock-holder').count(), 0, 'no lock holder on an ended release');
+    await page.getByTestId('releases-departures').waitFor();
+    await settle(page);
+    await shot(page, `releases-ended.${lang}`);
+
+    // 删除发布, from the table, after confirming.
     const mine = page.getByTestId('releases-table').locator('tbody tr.ant-table-row', { hasText: R.release });
     await mine.click();
     await page.getByTestId('release-delete').click();
@@ -365,10 +483,6 @@ async function code(block) {
   return (await block.locator('.code-text').allInnerTexts()).join('\n');
 }
 
-async function visibleDialogs(page) {
-  return page.locator('.ant-modal:visible').count();
-}
-
 async function openPreview(page, R, op) {
   await page.getByTestId(`op-${op}`).click();
   const dialog = page.locator('.ant-modal:visible', { hasText: R.previewTitle[op] });
@@ -380,6 +494,25 @@ async function confirm(page, dialog) {
   await dialog.getByTestId('preview-confirm').click();
   await dialog.waitFor({ state: 'hidden' });
   await page.getByTestId('op-result').waitFor();
+}
+
+/** The release page shows the state and config version (without being reloaded by the test). */
+async function pageShows(page, R, state, version) {
+  await page.getByTestId('release-state').getByTestId('release-state-tag').filter({ hasText: new RegExp(`^${escape(R.state[state])}$`) }).waitFor();
+  await page.getByTestId('release-config-version').filter({ hasText: new RegExp(`\\b${version}\\b`) }).waitFor();
+}
+
+/** The config version the release page shows. */
+async function configVersionOf(page) {
+  const text = await page.getByTestId('release-config-version').innerText();
+  return Number(/(\d+)/.exec(text)[1]);
+}
+
+/** Closes the dialog listing the form's problems. */
+async function closeCheck(page) {
+  const dialog = page.locator('.ant-modal-confirm:visible');
+  await dialog.locator('.ant-modal-confirm-btns button').click();
+  await dialog.waitFor({ state: 'hidden' });
 }
 
 async function stateIs(page, R, state) {
@@ -406,49 +539,19 @@ async function send(n, headers = {}) {
   return out;
 }
 
-/** "gateway -> [ID=a]…[V=1.0]… -> [ID=b]…[V=1.1]…" → ['1.0', '1.1'] (service-a, service-b). */
-function hopsOf(body) {
-  const versions = {};
-  for (const m of body.matchAll(/\[ID=([^\]]+)\][^>]*?\[V=([^\]]+)\]/g)) versions[m[1]] = m[2];
-  assert.ok(SERVICES.every((s) => versions[s]), `both hops in ${body}`);
-  return SERVICES.map((s) => versions[s]);
-}
 
 function assertAll(hops, version) {
   const off = hops.filter((h) => h[0] !== version || h[1] !== version);
   assert.deepEqual(off, [], `every request on ${version} at both hops`);
 }
 
-/** Retries an assertion while the rule travels to the gateway (well under a second normally). */
-async function eventually(check, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 // --- the API, for setting up ---
 
-async function session(name, password) {
-  const res = await fetch(`${demo.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: name, password }),
-  });
-  assert.equal(res.status, 200, `sign in as ${name}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const { csrfToken } = await res.json();
-  const headers = { Cookie: cookie, 'X-CSRF-Token': csrfToken, 'Content-Type': 'application/json' };
-  return {
-    get: (path) => fetch(demo.url + path, { headers }),
-    post: (path, body) => fetch(demo.url + path, { method: 'POST', headers, body: JSON.stringify(body) }),
-  };
+function session(name, password) {
+  return demoSession(demo.url, name, password);
 }
+
 
 /** An operator who is a member of the release's group. */
 async function createOperator({ name, displayName }) {
@@ -460,84 +563,6 @@ async function createOperator({ name, displayName }) {
 
 // --- the demo ---
 
-async function startDemo() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-demo-'));
-  const child = spawn(BIN, ['demo', '--no-traffic', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--port-offset', String(PORT_OFFSET)], {
-    env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: the gateway and services go with it
-  });
-  // Never leave the demo behind, even when the test process exits abnormally.
-  process.once('exit', () => killGroup(child, 'SIGKILL'));
-  const output = [];
-  const keep = (line) => {
-    output.push(line);
-    if (output.length > 200) output.shift();
-  };
-  createInterface({ input: child.stderr }).on('line', keep);
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start in 30 s:\n${output.join('\n')}`)), 30_000);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${BIN}: ${err.message} (build it with \`make build\` or set SWITCHYARD_BIN)`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo exited with ${code} before it was up:\n${output.join('\n')}`));
-    });
-    lines.on('line', (line) => {
-      keep(line);
-      const m = /^console: (http:\/\/127\.0\.0\.1:\d+)\/?/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]);
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  const index = await (await fetch(`${url}/`)).text();
-  assert.ok(index.includes('<div id="root">'), `the binary serves the built console (${BIN}); build it with the UI`);
-  // Up when a request crosses the whole chain.
-  await eventually(async () => {
-    const res = await fetch(INVOKE).catch((err) => ({ status: 0, text: async () => err.message }));
-    const body = await res.text();
-    assert.equal(res.status, 200, body);
-    hopsOf(body);
-  }, 30_000);
-  return { url, child, dataDir, output };
-}
 
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
-async function stopDemo(d) {
-  if (!d?.child) return;
-  const { child, dataDir } = d;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit');
-    killGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  killGroup(child, 'SIGKILL'); // anything of the group still around
-  await eventually(async () => assert.ok(!(await listening(5001 + PORT_OFFSET)), 'the demo gateway port is free'), 10_000);
-  rmSync(dataDir, { recursive: true, force: true });
-}
 
-function listening(port) {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}

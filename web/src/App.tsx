@@ -11,7 +11,6 @@ import { I18nProvider, useI18n } from './i18n/I18nProvider';
 import { ErrorAlert } from './components/ErrorAlert';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
-import { AreaPage, AREAS } from './pages/AreaPage';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
 import { UsersPage } from './pages/system/UsersPage';
 import { GroupsPage } from './pages/system/GroupsPage';
@@ -19,6 +18,10 @@ import { TokensPage } from './pages/system/TokensPage';
 import { AuditPage } from './pages/system/AuditPage';
 import { ReleasesPage } from './pages/releases/ReleasesPage';
 import { NewReleasePage, OpenReleasePage } from './pages/releases/ReleasePage';
+import { WorkflowRoutes } from './pages/workflows/WorkflowRoutes';
+import { ExecutionRoutes } from './pages/executions/ExecutionRoutes';
+import { InspectionRoutes } from './pages/verify/InspectionRoutes';
+import { SimulationRoutes } from './pages/verify/SimulationRoutes';
 
 function newQueryClient(): QueryClient {
   return new QueryClient({
@@ -107,9 +110,10 @@ function AppRoutes() {
           <Route path="new" element={<NewReleasePage />} />
           <Route path=":name" element={<OpenReleasePage />} />
         </Route>
-        {AREAS.map((area) => (
-          <Route key={area} path={area} element={<AreaPage area={area} />} />
-        ))}
+        <Route path="workflows/*" element={<WorkflowRoutes />} />
+        <Route path="executions/*" element={<ExecutionRoutes />} />
+        <Route path="inspection/*" element={<InspectionRoutes />} />
+        <Route path="simulation/*" element={<SimulationRoutes />} />
         <Route path="system">
           <Route index element={<Navigate to="/system/tokens" replace />} />
           <Route

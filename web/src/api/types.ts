@@ -26,6 +26,7 @@ export const ROLES = (Object.keys(roleOrder) as Role[]).sort((a, b) => roleOrder
 
 export type Release = Schemas['Release'];
 export type ReleaseView = Schemas['ReleaseView'];
+export type Refusal = Schemas['Refusal'];
 export type ReleaseLock = Schemas['ReleaseLock'];
 export type ReleaseSpec = Schemas['ReleaseSpec'];
 export type GrayCondition = Schemas['GrayCondition'];
@@ -58,3 +59,4 @@ export const RELEASE_STATES = (Object.keys(stateOrder) as ReleaseState[]).sort((
 
 const typeOrder: Record<ReleaseType, number> = { BLUE_GREEN: 0, GRAY: 1, MIXED: 2 };
 export const RELEASE_TYPES = (Object.keys(typeOrder) as ReleaseType[]).sort((a, b) => typeOrder[a] - typeOrder[b]);
+export type RolloutProgress = Schemas['RolloutProgress'];

@@ -2,7 +2,7 @@
 // error's params (and its field) filling the placeholders; the server's
 // English message when the bundle has no such reason or lacks a param.
 import { ApiError } from '../api/error';
-import { bundles, format, isMessageKey, placeholders, type Lang, type Params } from './messages';
+import { bundles, format, formatDateTime, isMessageKey, placeholders, type Lang, type Params } from './messages';
 
 /** The message key naming a param's value, by param. */
 const NAMED_PARAMS: Record<string, (value: string, reason: string) => string | undefined> = {
@@ -33,6 +33,8 @@ export function translateError(lang: Lang, err: unknown): string {
       params[param] = messages[nameKey];
     }
   }
+  // Times (a lock's since) in the user's language and zone.
+  if (typeof params.since === 'string') params.since = formatDateTime(lang, params.since);
   if (placeholders(template).some((p) => !(p in params))) {
     return err.message;
   }

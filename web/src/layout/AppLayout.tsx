@@ -23,7 +23,7 @@ import { api } from '../api/client';
 import { isAdmin, logout, useMe } from '../auth/session';
 import { useI18n } from '../i18n/I18nProvider';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { ChangePasswordDialog } from '../components/ChangePasswordDialog';
+import { ChangePasswordDialog, useChangePassword } from '../components/ChangePasswordDialog';
 import { Logo } from '../components/Logo';
 import { roleColor } from '../components/roles';
 
@@ -130,7 +130,7 @@ function UserMenu() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = AntApp.useApp();
-  const [changing, setChanging] = useState(false);
+  const password = useChangePassword();
   const user = me.data?.user;
   if (!user) {
     return null;
@@ -154,7 +154,7 @@ function UserMenu() {
             { type: 'divider' },
             { key: 'signout', icon: <LogoutOutlined />, label: <span data-testid="menu-signout">{t('header.signOut')}</span> },
           ],
-          onClick: ({ key }) => (key === 'password' ? setChanging(true) : void onSignOut()),
+          onClick: ({ key }) => (key === 'password' ? password.open() : void onSignOut()),
         }}
       >
         <Button type="text" data-testid="user-menu" style={{ height: 40 }}>
@@ -166,7 +166,7 @@ function UserMenu() {
           <DownOutlined style={{ fontSize: 10 }} />
         </Button>
       </Dropdown>
-      <ChangePasswordDialog open={changing} onClose={() => setChanging(false)} />
+      <ChangePasswordDialog modal={password} />
     </>
   );
 }

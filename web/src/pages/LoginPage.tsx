@@ -1,6 +1,5 @@
-import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Flex, Form, Input, Tag, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { api } from '../api/client';
@@ -26,26 +25,16 @@ export function LoginPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params] = useSearchParams();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const signIn = useMutation({
+    mutationFn: (v: Values) => login(queryClient, v.username.trim(), v.password),
+    onSuccess: () => navigate(next, { replace: true }),
+  });
   const info = useQuery({ queryKey: ['info'], queryFn: () => api.call(api.client.GET('/api/info')), staleTime: Infinity });
   const next = safeNext(params.get('next'));
 
   if (me.data) {
     return <Navigate to={next} replace />;
   }
-
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await login(queryClient, v.username.trim(), v.password);
-      navigate(next, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
 
   return (
     <div className="login-page">
@@ -63,15 +52,15 @@ export function LoginPage() {
           {t('app.tagline')}
         </Typography.Text>
         <Card className="login-card" title={t('login.title')}>
-          <ErrorAlert error={error} />
-          <Form<Values> layout="vertical" onFinish={submit} requiredMark={false} data-testid="login-form" size="large">
+          <ErrorAlert error={signIn.error} />
+          <Form<Values> layout="vertical" onFinish={(v) => signIn.mutate(v)} requiredMark={false} data-testid="login-form" size="large">
             <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>
               <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" />
             </Form.Item>
             <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.passwordRequired') }]}>
               <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
             </Form.Item>
-            <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
+            <Button type="primary" htmlType="submit" block loading={signIn.isPending} data-testid="login-submit">
               {t('login.submit')}
             </Button>
           </Form>

@@ -3,11 +3,11 @@
 // exists (打开发布 greys them out).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Card, Flex, Form, Radio, Select, Space, Switch, Tag, Tooltip } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { LockOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMe } from '../../auth/session';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { mayOperate } from './access';
+import { mayCreateIn } from './access';
 import type { ReleaseFormValues } from './form';
 import { Hint } from './parts';
 import { fetchRegistryGroups, fetchServices, REGISTRY_GROUPS_KEY } from './queries';
@@ -30,12 +30,26 @@ export function EntryCard({ fixed }: { fixed: boolean }) {
     queryFn: () => fetchServices(types, group),
     enabled: !!group && partial,
   });
-  const fixedTip = fixed ? t('release.fixedHint') : undefined;
+  /**
+   * A label that says, once the release exists, that its value is fixed: on
+   * a lock icon of its own, never around the field, so the field's own "?"
+   * hints (局部订阅, 全局订阅) show alone.
+   */
+  const label = (text: string, testId: string) => (
+    <Space size={6}>
+      <span>{text}</span>
+      {fixed && (
+        <Tooltip title={t('release.fixedHint')}>
+          <LockOutlined className="hint-icon" aria-label={t('release.fixedHint')} data-testid={testId} />
+        </Tooltip>
+      )}
+    </Space>
+  );
   // Only when editable: undefined leaves the form's own disabled state in charge.
   const lock = fixed || undefined;
 
   const groupOptions = (groups.data ?? []).map((g) => {
-    const member = mayOperate(me.data, g);
+    const member = mayCreateIn(me.data, g);
     return {
       value: g,
       disabled: !member,
@@ -75,24 +89,22 @@ export function EntryCard({ fixed }: { fixed: boolean }) {
   return (
     <Card title={t('release.entry.title')} size="small" className="release-card" data-testid="release-entry">
       <ErrorAlert error={groups.error ?? apps.error} />
-      <Tooltip title={fixedTip}>
-        <Form.Item name="subscription" label={t('release.subscription')}>
-          <Radio.Group
-            disabled={lock}
-            data-testid="release-subscription"
-            onChange={(e) => {
-              if (e.target.value === 'GLOBAL') form.setFieldValue('app', undefined);
-            }}
-          >
-            <Radio value="PARTIAL" data-testid="release-partial">
-              <Hint label={t('release.subscription.PARTIAL')} hint={t('release.partialHint')} />
-            </Radio>
-            <Radio value="GLOBAL" data-testid="release-global">
-              <Hint label={t('release.subscription.GLOBAL')} hint={t('release.globalHint')} />
-            </Radio>
-          </Radio.Group>
-        </Form.Item>
-      </Tooltip>
+      <Form.Item name="subscription" label={label(t('release.subscription'), 'release-subscription-fixed')}>
+        <Radio.Group
+          disabled={lock}
+          data-testid="release-subscription"
+          onChange={(e) => {
+            if (e.target.value === 'GLOBAL') form.setFieldValue('app', undefined);
+          }}
+        >
+          <Radio value="PARTIAL" data-testid="release-partial">
+            <Hint label={t('release.subscription.PARTIAL')} hint={t('release.partialHint')} />
+          </Radio>
+          <Radio value="GLOBAL" data-testid="release-global">
+            <Hint label={t('release.subscription.GLOBAL')} hint={t('release.globalHint')} />
+          </Radio>
+        </Radio.Group>
+      </Form.Item>
       <Form.Item label={t('release.group')} required>
         <Space.Compact block>
           <Form.Item name="group" noStyle rules={[{ required: true, message: t('release.groupRequired') }]}>
@@ -150,11 +162,9 @@ export function EntryCard({ fixed }: { fixed: boolean }) {
           </Button>
         </Space.Compact>
       </Form.Item>
-      <Tooltip title={fixedTip}>
-        <Form.Item name="gatewayOnly" label={t('release.gatewayOnly')} valuePropName="checked" style={{ marginBottom: 0 }}>
-          <Switch disabled={lock || !partial || undefined} data-testid="release-gateway-only" onChange={() => form.setFieldValue('app', undefined)} />
-        </Form.Item>
-      </Tooltip>
+      <Form.Item name="gatewayOnly" label={label(t('release.gatewayOnly'), 'release-gateway-only-fixed')} valuePropName="checked" style={{ marginBottom: 0 }}>
+        <Switch disabled={lock || !partial || undefined} data-testid="release-gateway-only" onChange={() => form.setFieldValue('app', undefined)} />
+      </Form.Item>
     </Card>
   );
 }

@@ -1,19 +1,22 @@
 // 当前发布的状态 and 蓝绿灰度发布执行: where the release is, and the four
-// operations, each enabled only in the states that allow it.
+// operations, each enabled when the server says the user may execute it now
+// (and otherwise saying why, in the server's words translated).
 import { Alert, Button, Card, Collapse, Flex, Space, Tag, Tooltip, Typography } from 'antd';
 import { CheckCircleOutlined, LockOutlined, RollbackOutlined, SafetyOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
 import { ApiError } from '../../api/error';
 import { OPERATIONS, type Operation, type OperationResult, type ReleaseView } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { OPERATIONS_BY_STATE } from './form';
+import { mayExecute, refusal } from './access';
 import { CodeBlock, StateTag, TypeTag } from './parts';
 import { useVersions } from './ServicesCard';
+import { RolloutProgressView } from './RolloutOptions';
 
 export function StateCard({ release, holding }: { release?: ReleaseView; holding: boolean }) {
   const { t, dateTime } = useI18n();
   const state = release?.state ?? '';
-  const allowed = OPERATIONS_BY_STATE[state];
+  // What the state allows, whoever asks (the server's state machine).
+  const allowed = OPERATIONS.filter((op) => release?.stateOperations.includes(op));
   return (
     <Card title={t('release.stateCard.title')} size="small" className="release-card" data-testid="release-state">
       <Flex vertical gap={12}>
@@ -22,21 +25,29 @@ export function StateCard({ release, holding }: { release?: ReleaseView; holding
           {release && <TypeTag type={release.type} />}
         </Space>
         <Typography.Text type="secondary">
-          {release?.executedAt ? t('release.lastExecuted', { by: release.executedBy ?? '', at: dateTime(release.executedAt) }) : t('release.neverExecuted')}
+          {release?.executedAt
+            ? t('release.lastExecuted', { by: release.executedByName || release.executedBy || '', at: dateTime(release.executedAt) })
+            : t('release.neverExecuted')}
         </Typography.Text>
-        {release && release.configVersion > 0 && <Typography.Text type="secondary">{t('release.configVersion', { version: release.configVersion })}</Typography.Text>}
-        <div>
-          <Typography.Text type="secondary">{t('release.allowed')}: </Typography.Text>
-          {allowed.length ? (
-            allowed.map((op) => (
-              <Tag key={op} variant="outlined">
-                {t(`release.op.${op}`)}
-              </Tag>
-            ))
-          ) : (
-            <Typography.Text type="secondary">{t('release.nothingAllowed')}</Typography.Text>
-          )}
-        </div>
+        {release && release.configVersion > 0 && (
+          <Typography.Text type="secondary" data-testid="release-config-version">
+            {t('release.configVersion', { version: release.configVersion })}
+          </Typography.Text>
+        )}
+        {release && (
+          <div data-testid="release-state-operations">
+            <Typography.Text type="secondary">{t('release.allowed')}: </Typography.Text>
+            {allowed.length ? (
+              allowed.map((op) => (
+                <Tag key={op} variant="outlined">
+                  {t(`release.op.${op}`)}
+                </Tag>
+              ))
+            ) : (
+              <Typography.Text type="secondary">{t('release.nothingAllowed')}</Typography.Text>
+            )}
+          </div>
+        )}
         {holding && (
           <Tag icon={<LockOutlined />} color="processing" style={{ alignSelf: 'flex-start' }} data-testid="lock-held">
             {t('lock.held')}
@@ -72,18 +83,17 @@ export function ExecuteCard({
   /** Offered when the release changed elsewhere (revision.stale). */
   onReload: () => void;
 }) {
-  const { t } = useI18n();
-  const state = release?.state ?? '';
-  const allowed = OPERATIONS_BY_STATE[state];
+  const { t, errorText } = useI18n();
   return (
     <Card title={t('release.execute.title')} size="small" className="release-card" data-testid="release-execute">
       <Flex vertical gap={12}>
         <Typography.Text type="secondary">{release ? t('release.execute.hint') : t('release.execute.createFirst')}</Typography.Text>
         <Space size={12} wrap>
           {OPERATIONS.map((op) => {
-            const ok = !!release && allowed.includes(op);
+            const ok = !!release && mayExecute(release, op);
+            const why = release && refusal(release, op);
             return (
-              <Tooltip key={op} title={release && !ok ? t('release.opNotAllowed', { state: t(`release.state.${state || 'NEW'}`) }) : undefined}>
+              <Tooltip key={op} title={why ? errorText(why) : undefined}>
                 <Button
                   type={op === 'release' ? 'primary' : 'default'}
                   danger={op === 'rollback'}
@@ -126,7 +136,8 @@ function ResultAlert({ result }: { result: OperationResult }) {
       })}
       description={
         <Flex vertical gap={4}>
-          {h.detail && <Typography.Text type="secondary">{t('release.unchanged')}</Typography.Text>}
+          {h.detail && !result.rollout && <Typography.Text type="secondary">{t('release.unchanged')}</Typography.Text>}
+          {result.rollout && <RolloutProgressView name={result.release.name} running={false} done={result.rollout} />}
           <Collapse
             size="small"
             ghost

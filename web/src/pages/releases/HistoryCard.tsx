@@ -2,7 +2,7 @@
 // before → after, who, when, which config version — each with the YAML it
 // was assembled from and the XML published and read back.
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Row, Space, Table, Tag, Typography } from 'antd';
+import { Card, Col, Row, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import type { ReleaseHistory, ReleaseState, ReleaseType, ServiceVersions } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -61,12 +61,36 @@ export function HistoryCard({ name, follow, versions }: { name: string; follow: 
               <Space size={4}>
                 <Typography.Text code>{`${h.configKey.group} / ${h.configKey.dataId}`}</Typography.Text>
                 <Tag>v{h.configVersion}</Tag>
-                {h.detail && <Tag color="default">{t('history.unchanged')}</Tag>}
+                <DetailTag detail={h.detail} />
               </Space>
             ),
           },
         ]}
       />
     </Card>
+  );
+}
+
+/**
+ * What the history entry's detail says, as a tag: 上线新服务 / 下线旧服务 with
+ * the rollout's steps on hover, or that the rule was already in place.
+ */
+function DetailTag({ detail }: { detail?: string }) {
+  const { t } = useI18n();
+  if (!detail) return null;
+  if (detail.startsWith('deploy:') || detail.startsWith('offline:')) {
+    const deploy = detail.startsWith('deploy:');
+    return (
+      <Tooltip title={detail.slice(detail.indexOf(':') + 1).trim()}>
+        <Tag color={deploy ? 'blue' : 'green'} data-testid="history-rollout">
+          {t(deploy ? 'rollout.deploy.label' : 'rollout.offline.label')}
+        </Tag>
+      </Tooltip>
+    );
+  }
+  return (
+    <Tooltip title={detail}>
+      <Tag color="default">{t('history.unchanged')}</Tag>
+    </Tooltip>
   );
 }

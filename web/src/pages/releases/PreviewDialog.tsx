@@ -22,12 +22,15 @@ export function PreviewDialog({
   error,
   onConfirm,
   onCancel,
+  extra,
 }: {
   state: PreviewState | undefined;
   busy: boolean;
   error: unknown;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Shown under the intro: the rollout options and progress. */
+  extra?: React.ReactNode;
 }) {
   const { t } = useI18n();
   const p = state?.preview;
@@ -36,6 +39,10 @@ export function PreviewDialog({
     <Modal
       open={!!state}
       width={1240}
+      // The dialog fits the window and its body scrolls, so 〔确认执行〕 is
+      // always in sight (1600×1000 and smaller), however long the rule.
+      style={{ top: 24 }}
+      styles={{ body: { maxHeight: 'calc(100vh - 190px)', overflowY: 'auto', paddingInlineEnd: 8 } }}
       title={op ? t('preview.title', { operation: t(`release.op.${op}`) }) : ''}
       okText={t('preview.confirm')}
       cancelText={t('common.cancel')}
@@ -49,6 +56,7 @@ export function PreviewDialog({
       {p && op && (
         <Flex vertical gap={12}>
           <Typography.Text type="secondary">{t('preview.intro')}</Typography.Text>
+          {extra}
           <ErrorAlert error={error} />
           {p.warnings && p.warnings.length > 0 && (
             <Alert type="warning" showIcon title={t('preview.warnings')} description={warningsOf(p, op, t).map((w) => <div key={w}>{w}</div>)} />

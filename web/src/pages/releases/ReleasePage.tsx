@@ -1,27 +1,36 @@
 // 全链路蓝绿灰度发布: the release page, new (/releases/new) or opened
 // (/releases/:name). Seed 003's sections in its order; the form is the
 // release's spec and is saved with every operation. An opened release is
-// operated under its lock; without it the page is read-only.
+// operated under its lock (this browser session's); without it the page is
+// read-only and follows the release. The page polls the release's status:
+// a lock that changed hands is asked for again at once, a page that takes
+// the lock (again) reloads the release first, and a release changed
+// underneath a page that holds the lock is said so at once, with every
+// operation disabled until the page is reloaded. The checks before an
+// operation list every problem in a dialog, and mark the fields.
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App as AntApp, Button, Card, Col, Flex, Form, Input, Popconfirm, Row, Space, Spin, type FormInstance } from 'antd';
-import { ArrowLeftOutlined, LockOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App as AntApp, Button, Card, Col, Flex, Form, Input, Popconfirm, Row, Space, Spin, Typography, type FormInstance } from 'antd';
+import { ArrowLeftOutlined, LockOutlined, PlusOutlined, ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/error';
-import type { Operation, OperationResult, Release, ReleaseSpec, ReleaseView } from '../../api/types';
-import { isAdmin, useMe } from '../../auth/session';
+import type { Operation, OperationRequest, OperationResult, Release, ReleaseSpec, ReleaseView } from '../../api/types';
+import { RolloutOptions, RolloutProgressView } from './RolloutOptions';
+import { NO_ROLLOUT, rolloutRequest, type RolloutChoice } from './rollout';
+import { useMe } from '../../auth/session';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ReleaseLinks } from '../executions/ReleaseLinks';
 import { PageHeader } from '../../components/PageHeader';
-import { mayCreateReleases, mayOperate } from './access';
+import { editableButForLock, mayCreateReleases, readOnlyReason } from './access';
 import { ConditionsCard } from './ConditionsCard';
 import { EntryCard } from './EntryCard';
 import { ExecuteCard, StateCard } from './ExecuteCards';
-import { checkForm, emptyForm, errorsOf, fieldMessages, formOf, issueError, placementOf, specOf, type Check, type ReleaseFormValues } from './form';
+import { checkForm, emptyForm, errorsOf, fieldMessages, formOf, issueError, placementOf, problemsOf, specOf, type Check, type ReleaseFormValues } from './form';
 import { HistoryCard } from './HistoryCard';
 import { PreviewDialog, type PreviewState } from './PreviewDialog';
-import { fetchRelease, historyKey, RELEASES_KEY, releaseKey, ruleKey } from './queries';
+import { fetchRelease, fetchStatus, historyKey, RELEASES_KEY, releaseKey, ruleKey, STATUS_POLL_MS, statusKey } from './queries';
 import { RuleCard } from './RuleCard';
 import { ServicesCard, useVersions } from './ServicesCard';
 import { StateTag, TypeTag } from './parts';
@@ -47,47 +56,110 @@ const NAME_RULES = (t: ReturnType<typeof useI18n>['t']) => [
 interface Pending extends PreviewState {
   spec: ReleaseSpec;
   values: ReleaseFormValues;
+  /** 上线新服务 / 下线旧服务 chosen in the dialog. */
+  rollout?: Pick<OperationRequest, 'deploy' | 'offline'>;
 }
 
 function ReleaseEditor({ name }: { name?: string }) {
   const { t, errorText, dateTime } = useI18n();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const me = useMe();
   const isNew = name === undefined;
-  const following = useRef(false);
   const release = useQuery({
     queryKey: releaseKey(name ?? ''),
     queryFn: () => fetchRelease(name!),
     enabled: !isNew,
-    // While someone else operates it, follow what they do.
-    refetchInterval: () => (following.current ? 10_000 : false),
   });
   const data = release.data;
-  const canOperate = isNew ? mayCreateReleases(me.data) : !!data && mayOperate(me.data, data.group);
-  const ended = data?.state === 'ENDED';
-  const lock = useReleaseLock(name, !isNew && canOperate && !!data && !ended);
-  const holding = lock.status.kind === 'held';
-  const editable = isNew ? canOperate : canOperate && !ended && holding;
-  following.current = !isNew && !holding;
+  const canCreate = mayCreateReleases(me.data);
 
   const [form] = Form.useForm<ReleaseFormValues>();
   const [initial] = useState(emptyForm);
   const [base, setBase] = useState<number | undefined>();
   const dirty = useRef(false);
-  const [busy, setBusy] = useState<Operation | 'save' | null>(null);
   const [pending, setPending] = useState<Pending>();
+  const [rollout, setRollout] = useState<RolloutChoice>(NO_ROLLOUT);
+  const [rolloutProblem, setRolloutProblem] = useState<string>();
   const [dialogError, setDialogError] = useState<unknown>();
   const [errors, setErrors] = useState<unknown[]>([]);
   const [result, setResult] = useState<OperationResult>();
   const versions = useVersions(data?.spec.services ?? [], data?.spec.sort ?? 'version');
 
-  // The form shows the stored release: when it loads, and when it changes
-  // elsewhere while the form holds no edit of ours.
+  /** Shows the release as stored: the form, its revision, no edits, no old marks. */
+  const show = (v: Release) => {
+    form.setFieldsValue(formOf(v));
+    setBase(v.revision);
+    dirty.current = false;
+    clearFieldErrors();
+    setErrors([]);
+  };
+
+  /** Reads the release again and shows it (and what was published with it). */
+  const reload = async () => {
+    const fresh = await release.refetch();
+    if (fresh.data) show(fresh.data);
+    if (name) {
+      void queryClient.invalidateQueries({ queryKey: ruleKey(name) });
+      void queryClient.invalidateQueries({ queryKey: historyKey(name) });
+    }
+  };
+
+  // The page takes the lock when nothing but someone else's lock keeps the
+  // user from editing (the server says: ReleaseView.mayEdit and its refusal);
+  // taking it (again), it reloads the release first.
+  const lockable = !isNew && !!data && editableButForLock(data);
+  const lock = useReleaseLock(name, lockable, reload);
+  const holding = lock.status.kind === 'held';
+  const editable = isNew ? canCreate : lockable && holding;
+  const following = !isNew && !holding;
+
+  // What the user may do depends on who holds the lock: ask again when it changes hands.
+  const lockKind = lock.status.kind;
+  const lastKind = useRef(lockKind);
+  useEffect(() => {
+    if (name && lockKind !== 'pending' && lockKind !== 'off') void queryClient.invalidateQueries({ queryKey: releaseKey(name), exact: true });
+    // Taken over from someone else (or another session of the user's): the page was reloaded first, say so.
+    if (lockKind === 'held' && (lastKind.current === 'other' || lastKind.current === 'elsewhere')) void message.info(t('lock.retaken'));
+    lastKind.current = lockKind;
+  }, [lockKind, name, queryClient, message, t]);
+
+  // The status, polled: the revision and the lock, to notice at once what
+  // changed underneath.
+  const status = useQuery({
+    queryKey: statusKey(name ?? ''),
+    queryFn: () => fetchStatus(name!),
+    enabled: !isNew && !!data,
+    refetchInterval: STATUS_POLL_MS,
+  });
+  const polled = status.data;
+  useEffect(() => {
+    if (!name || !polled || !data) return;
+    if (polled.revision !== data.revision || polled.state !== data.state || polled.lock?.holder !== data.lock?.holder) {
+      void queryClient.invalidateQueries({ queryKey: releaseKey(name), exact: true });
+      if (polled.revision !== data.revision) {
+        void queryClient.invalidateQueries({ queryKey: ruleKey(name) });
+        void queryClient.invalidateQueries({ queryKey: historyKey(name) });
+        void queryClient.invalidateQueries({ queryKey: RELEASES_KEY });
+      }
+    }
+    if (!lockable) return;
+    const s = lock.status;
+    const lost = s.kind === 'held' && !polled.lockedByYou;
+    const freed = (s.kind === 'other' || s.kind === 'elsewhere') && !polled.lock;
+    const passed = s.kind === 'other' && !!polled.lock && polled.lock.holderName !== s.holder;
+    if (lost || freed || passed) void lock.refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reacts to each poll
+  }, [polled]);
+
+  // The form shows the stored release: when it loads, and, while the page
+  // only follows it (someone else operates it), whenever it changes. A page
+  // that holds the lock is never changed under the user's hands: it says
+  // the release changed (stale) until reloaded.
   useEffect(() => {
     if (!data) return;
-    if (base === undefined || (data.revision !== base && (!dirty.current || !editable))) {
+    if (base === undefined || (data.revision !== base && !editable)) {
       form.setFieldsValue(formOf(data));
       setBase(data.revision);
       dirty.current = false;
@@ -104,142 +176,140 @@ function ReleaseEditor({ name }: { name?: string }) {
         .map((f) => ({ name: f.name, errors: [] })),
     );
 
-  /** Shows errors on their fields, the rest above; returns whether any went on a field. */
-  const place = (list: ApiError[], values: ReleaseFormValues, whole?: unknown): boolean => {
+  /**
+   * Shows a refused form: every mistake on its field, those without one
+   * above the form, and all of them in a dialog (seed 003: "如果不正确，弹出
+   * 对话框提示"); returns whether any went on a field.
+   */
+  const place = (list: ApiError[], values: ReleaseFormValues, check: Check, whole?: unknown): boolean => {
     const { placed, unplaced } = fieldMessages(list, values, errorText);
     if (placed.length > 0) {
       setFieldErrors(placed);
       form.scrollToField(placed[0].name, { behavior: 'smooth', block: 'center' });
     }
     setErrors(unplaced.length === 0 ? [] : unplaced.length === list.length && whole ? [whole] : unplaced);
+    if (placed.length > 0) showProblems(list, values, check);
     return placed.length > 0;
   };
 
-  const showError = (err: unknown, values: ReleaseFormValues) => {
+  /** The dialog listing every problem of the form. */
+  const showProblems = (list: ApiError[], values: ReleaseFormValues, check: Check) => {
+    const problems = problemsOf(list, values, errorText, t);
+    const what = check === 'save' ? t(isNew ? 'release.create' : 'common.save') : t(`release.op.${check}`);
+    modal.error({
+      title: t('check.title', { count: problems.length }),
+      width: 640,
+      okText: t('check.ok'),
+      content: (
+        <Flex vertical gap={8} data-testid="check-dialog">
+          <Typography.Text>{t('check.intro', { action: what })}</Typography.Text>
+          <ol className="check-problems" data-testid="check-problems">
+            {problems.map((p, i) => (
+              <li key={i} data-testid="check-problem">
+                {p.label && (
+                  <Typography.Text strong>
+                    {p.label}
+                    {t('check.sep')}
+                  </Typography.Text>
+                )}
+                {p.message}
+              </li>
+            ))}
+          </ol>
+        </Flex>
+      ),
+    });
+  };
+
+  const showError = (err: unknown, values: ReleaseFormValues, check: Check) => {
     if (err instanceof ApiError) {
-      if (err.reason === 'release.locked') void lock.refresh();
-      place(errorsOf(err), values, err);
+      if (err.reason?.startsWith('release.locked') || err.reason === 'release.ended') void lock.refresh();
+      place(errorsOf(err), values, check, err);
     } else {
       setErrors([err]);
     }
   };
 
-  /** The client checks; false (and the mistakes marked) when the form is not right for this action. */
+  /** The client checks; false (and every mistake marked, and listed in the dialog) when the form is not right for this action. */
   const checked = (values: ReleaseFormValues, check: Check): boolean => {
     clearFieldErrors();
     setErrors([]);
     const issues = checkForm(values, check);
     if (issues.length === 0) return true;
-    place(issues.map(issueError), values);
-    void message.error(t('release.checkFailed'));
+    place(issues.map(issueError), values, check);
     return false;
   };
 
   const applyRelease = (r: Release) => {
-    queryClient.setQueryData<ReleaseView>(releaseKey(r.name), (old) => ({ ...r, lock: old?.lock }));
+    queryClient.setQueryData<ReleaseView>(releaseKey(r.name), (old) => old && { ...old, ...r });
+    // What may be done next follows the new state: the server says.
+    void queryClient.invalidateQueries({ queryKey: releaseKey(r.name), exact: true });
     form.setFieldsValue(formOf(r));
     setBase(r.revision);
     dirty.current = false;
   };
 
-  const reload = async () => {
-    const fresh = await release.refetch();
-    if (fresh.data) {
-      form.setFieldsValue(formOf(fresh.data));
-      setBase(fresh.data.revision);
-      dirty.current = false;
-      clearFieldErrors();
-      setErrors([]);
-    }
-  };
-
-  const operate = async (operation: Operation) => {
-    if (!name) return;
-    const values = form.getFieldsValue(true) as ReleaseFormValues;
-    setResult(undefined);
-    if (!checked(values, operation)) return;
-    const spec = specOf(values);
-    setBusy(operation);
-    try {
-      const preview = await api.call(
-        api.client.POST('/api/releases/{name}/preview', { params: { path: { name } }, body: { operation, revision: base ?? 0, spec } }),
-      );
+  // 二次确认: the preview of an operation, then the operation itself.
+  const preview = useMutation({
+    mutationFn: (p: Omit<Pending, 'preview'>) =>
+      api.call(api.client.POST('/api/releases/{name}/preview', { params: { path: { name: name! } }, body: { operation: p.operation, revision: base ?? 0, spec: p.spec } })),
+    onSuccess: (shown, p) => {
       setDialogError(undefined);
-      setPending({ operation, preview, spec, values });
-    } catch (err) {
-      showError(err, values);
-    } finally {
-      setBusy(null);
-    }
-  };
+      setPending({ ...p, preview: shown });
+    },
+    onError: (err, p) => showError(err, p.values, p.operation),
+  });
 
-  const confirm = async () => {
-    if (!pending || !name) return;
-    setBusy(pending.operation);
-    try {
-      const r = await api.call(
+  const execute = useMutation({
+    mutationFn: (p: Pending) =>
+      api.call(
         api.client.POST('/api/releases/{name}/operations', {
-          params: { path: { name } },
-          body: { operation: pending.operation, revision: base ?? 0, spec: pending.spec },
+          params: { path: { name: name! } },
+          body: { operation: p.operation, revision: base ?? 0, spec: p.spec, ...p.rollout },
         }),
-      );
+      ),
+    onSuccess: (r) => {
       setPending(undefined);
+      setRollout(NO_ROLLOUT);
       setResult(r);
       applyRelease(r.release);
-      queryClient.setQueryData(historyKey(name), (old: unknown) => (Array.isArray(old) ? [r.history, ...old] : old));
-      void queryClient.invalidateQueries({ queryKey: ruleKey(name) });
-      void queryClient.invalidateQueries({ queryKey: historyKey(name) });
+      queryClient.setQueryData(historyKey(r.release.name), (old: unknown) => (Array.isArray(old) ? [r.history, ...old] : old));
+      void queryClient.invalidateQueries({ queryKey: ruleKey(r.release.name) });
+      void queryClient.invalidateQueries({ queryKey: historyKey(r.release.name) });
       void queryClient.invalidateQueries({ queryKey: RELEASES_KEY });
-    } catch (err) {
+    },
+    onError: (err, p) => {
       // Mistakes in the form go back to the form; anything else stays in the dialog.
-      if (err instanceof ApiError && errorsOf(err).some((e) => placementOf(e.field, pending.values))) {
+      if (err instanceof ApiError && errorsOf(err).some((e) => placementOf(e.field, p.values, e.reason))) {
         setPending(undefined);
-        showError(err, pending.values);
+        showError(err, p.values, p.operation);
       } else {
         setDialogError(err);
-        if (err instanceof ApiError && err.reason === 'release.locked') void lock.refresh();
+        if (err instanceof ApiError && (err.reason?.startsWith('release.locked') || err.reason === 'release.ended')) void lock.refresh();
       }
-    } finally {
-      setBusy(null);
-    }
-  };
+    },
+  });
 
-  const save = async () => {
-    if (!name) return;
-    const values = form.getFieldsValue(true) as ReleaseFormValues;
-    if (!checked(values, 'save')) return;
-    setBusy('save');
-    try {
-      const r = await api.call(
+  const save = useMutation({
+    mutationFn: (values: ReleaseFormValues) =>
+      api.call(
         api.client.PATCH('/api/releases/{name}', {
-          params: { path: { name } },
+          params: { path: { name: name! } },
           body: { revision: base ?? 0, description: values.description ?? '', spec: specOf(values) },
         }),
-      );
+      ),
+    onSuccess: (r) => {
       applyRelease(r);
       void message.success(t('common.saved'));
       void queryClient.invalidateQueries({ queryKey: RELEASES_KEY });
-    } catch (err) {
-      showError(err, values);
-    } finally {
-      setBusy(null);
-    }
-  };
+    },
+    onError: (err, values) => showError(err, values, 'save'),
+  });
 
-  const create = async () => {
-    clearFieldErrors();
-    setErrors([]);
-    try {
-      await form.validateFields(['name', 'group', 'app']);
-    } catch {
-      return; // antd marks the fields
-    }
-    const values = form.getFieldsValue(true) as ReleaseFormValues;
-    if (!checked(values, 'save')) return;
-    setBusy('save');
-    try {
+  const create = useMutation({
+    mutationFn: (values: ReleaseFormValues) => {
       const partial = values.subscription === 'PARTIAL';
-      const r = await api.call(
+      return api.call(
         api.client.POST('/api/releases', {
           body: {
             name: values.name.trim(),
@@ -251,14 +321,52 @@ function ReleaseEditor({ name }: { name?: string }) {
           },
         }),
       );
+    },
+    onSuccess: (r) => {
       void message.success(t('release.created', { name: r.name }));
       void queryClient.invalidateQueries({ queryKey: RELEASES_KEY });
       navigate(`/releases/${encodeURIComponent(r.name)}`, { replace: true });
-    } catch (err) {
-      showError(err, values);
-    } finally {
-      setBusy(null);
+    },
+    onError: (err, values) => showError(err, values, 'save'),
+  });
+
+  /** What is being done: an operation (its preview or itself), or saving the form. */
+  const busy: Operation | 'save' | null = preview.isPending
+    ? preview.variables.operation
+    : execute.isPending
+      ? execute.variables.operation
+      : save.isPending || create.isPending
+        ? 'save'
+        : null;
+  // Holding the lock, the page shows the release as it was when the user
+  // started; one changed underneath (not by this page's own write, which
+  // moves base) disables everything until reloaded.
+  const stale = !isNew && editable && !!data && base !== undefined && data.revision !== base && busy === null;
+
+  const operate = (operation: Operation) => {
+    if (!name || stale) return;
+    const values = form.getFieldsValue(true) as ReleaseFormValues;
+    setResult(undefined);
+    if (!checked(values, operation)) return;
+    preview.mutate({ operation, spec: specOf(values), values });
+  };
+
+  const onSave = () => {
+    if (!name || stale) return;
+    const values = form.getFieldsValue(true) as ReleaseFormValues;
+    if (checked(values, 'save')) save.mutate(values);
+  };
+
+  const onCreate = async () => {
+    clearFieldErrors();
+    setErrors([]);
+    try {
+      await form.validateFields(['name', 'group', 'app']);
+    } catch {
+      return; // antd marks the fields
     }
+    const values = form.getFieldsValue(true) as ReleaseFormValues;
+    if (checked(values, 'save')) create.mutate(values);
   };
 
   const onValuesChange = (changed: Partial<ReleaseFormValues>) => {
@@ -272,10 +380,10 @@ function ReleaseEditor({ name }: { name?: string }) {
     <Banners
       isNew={isNew}
       release={data}
-      canOperate={canOperate}
+      canCreate={canCreate}
       lock={lock}
-      admin={isAdmin(me.data)}
-      role={me.data?.user.role}
+      stale={stale ? { from: base ?? 0, to: data?.revision ?? 0 } : undefined}
+      onReload={() => void reload()}
       onBroken={() => void message.success(t('lock.broken'))}
       dateTime={dateTime}
     />
@@ -299,16 +407,17 @@ function ReleaseEditor({ name }: { name?: string }) {
         }
         extra={
           <>
+            {!isNew && name && <ReleaseLinks release={name} />}
             <Button icon={<ArrowLeftOutlined />} onClick={() => navigate('/releases')} data-testid="release-back">
               {t('release.back')}
             </Button>
-            {isNew && canOperate && (
-              <Button type="primary" icon={<PlusOutlined />} loading={busy === 'save'} onClick={() => void create()} data-testid="release-create">
+            {isNew && canCreate && (
+              <Button type="primary" icon={<PlusOutlined />} loading={busy === 'save'} onClick={() => void onCreate()} data-testid="release-create">
                 {t('release.create')}
               </Button>
             )}
             {!isNew && editable && (
-              <Button icon={<SaveOutlined />} loading={busy === 'save'} disabled={busy !== null && busy !== 'save'} onClick={() => void save()} data-testid="release-save">
+              <Button icon={<SaveOutlined />} loading={busy === 'save'} disabled={stale || (busy !== null && busy !== 'save')} onClick={onSave} data-testid="release-save">
                 {t('common.save')}
               </Button>
             )}
@@ -354,7 +463,7 @@ function ReleaseEditor({ name }: { name?: string }) {
               <ServicesCard />
             </Col>
             <Col xs={24} xl={16}>
-              <RuleCard release={data} follow={following.current} />
+              <RuleCard release={data} follow={following} />
             </Col>
             <Col xs={24} xl={8}>
               <StateCard release={data} holding={holding} />
@@ -365,17 +474,17 @@ function ReleaseEditor({ name }: { name?: string }) {
             <Col span={24}>
               <ExecuteCard
                 release={data}
-                editable={editable}
+                editable={editable && !stale}
                 busy={busy}
                 result={result}
                 errors={errors}
-                onOperate={(op) => void operate(op)}
+                onOperate={operate}
                 onReload={() => void reload()}
               />
             </Col>
             {name && data && (
               <Col span={24}>
-                <HistoryCard name={name} follow={following.current} versions={versions.data ?? []} />
+                <HistoryCard name={name} follow={following} versions={versions.data ?? []} />
               </Col>
             )}
           </Row>
@@ -385,64 +494,103 @@ function ReleaseEditor({ name }: { name?: string }) {
         state={pending}
         busy={busy !== null}
         error={dialogError}
-        onConfirm={() => void confirm()}
+        onConfirm={() => {
+          if (!pending) return;
+          const { body, problem } = rolloutRequest(pending.operation, rollout);
+          setRolloutProblem(problem);
+          if (!problem) execute.mutate({ ...pending, rollout: body });
+        }}
         onCancel={() => {
           setPending(undefined);
           setDialogError(undefined);
+          setRollout(NO_ROLLOUT);
+          setRolloutProblem(undefined);
         }}
+        extra={
+          pending && (
+            <>
+              <RolloutOptions operation={pending.operation} choice={rollout} problem={rolloutProblem} disabled={execute.isPending} onChange={setRollout} />
+              {name && <RolloutProgressView name={name} running={execute.isPending && rollout.enabled} keep={rollout.enabled && !!dialogError} />}
+            </>
+          )
+        }
       />
     </>
   );
 }
 
-/** Why the page is read-only, and the lock banner (seed 003: one person operates a release at a time). */
+/** Why the page is read-only, the lock banner (seed 003: one person operates a release at a time), and a release changed underneath. */
 function Banners({
   isNew,
   release,
-  canOperate,
+  canCreate,
   lock,
-  admin,
-  role,
+  stale,
+  onReload,
   onBroken,
   dateTime,
 }: {
   isNew: boolean;
   release?: ReleaseView;
-  canOperate: boolean;
+  canCreate: boolean;
   lock: ReturnType<typeof useReleaseLock>;
-  admin: boolean;
-  role?: string;
+  stale?: { from: number; to: number };
+  onReload: () => void;
   onBroken: () => void;
   dateTime: (v: string | null | undefined) => string;
 }) {
   const { t, errorText } = useI18n();
-  const [breaking, setBreaking] = useState(false);
-  const [breakError, setBreakError] = useState<unknown>();
+  const breakLock = useMutation({ mutationFn: lock.breakLock, onSuccess: onBroken });
   const status = lock.status;
   const alerts = [];
-  if (!isNew && release && !canOperate) {
-    const text = role === 'viewer' ? t('release.viewerReadOnly') : t('release.notMemberReadOnly', { group: release.group });
+  const readOnly = release && readOnlyReason(release);
+  if (isNew) {
+    // A deliberate departure from the seed, said where it applies.
+    alerts.push(<Alert key="new" type="info" showIcon title={t('release.newDeparture')} data-testid="release-new-departure" />);
+  }
+  if (!isNew && release && readOnly) {
+    const text = readOnly === 'viewer' ? t('release.viewerReadOnly') : t('release.notMemberReadOnly', { group: release.group });
     alerts.push(<Alert key="ro" type="info" showIcon title={text} data-testid="release-readonly" />);
   }
-  if (isNew && !canOperate) {
+  if (isNew && !canCreate) {
     alerts.push(<Alert key="ro" type="info" showIcon title={t('release.viewerReadOnly')} data-testid="release-readonly" />);
   }
   if (release?.state === 'ENDED') {
     alerts.push(<Alert key="ended" type="info" showIcon title={t('release.endedReadOnly')} data-testid="release-ended" />);
   }
+  if (stale) {
+    alerts.push(
+      <Alert
+        key="stale"
+        type="warning"
+        showIcon
+        data-testid="release-stale"
+        title={t('release.stale.title', { from: stale.from, to: stale.to })}
+        description={t('release.stale.desc')}
+        action={
+          <Button type="primary" size="small" icon={<ReloadOutlined />} onClick={onReload} data-testid="release-stale-reload">
+            {t('release.stale.reload')}
+          </Button>
+        }
+      />,
+    );
+  }
+  const breakButton = (holder: string) =>
+    release?.mayBreakLock && (
+      <Popconfirm
+        title={t('lock.breakConfirm', { holder })}
+        description={t('lock.breakDesc', { holder })}
+        okText={t('lock.break')}
+        okButtonProps={{ danger: true, 'data-testid': 'lock-break-confirm' }}
+        cancelText={t('common.cancel')}
+        onConfirm={() => breakLock.mutateAsync().catch(() => undefined)}
+      >
+        <Button danger size="small" loading={breakLock.isPending} data-testid="lock-break">
+          {t('lock.break')}
+        </Button>
+      </Popconfirm>
+    );
   if (status.kind === 'other') {
-    const doBreak = async () => {
-      setBreaking(true);
-      setBreakError(undefined);
-      try {
-        await lock.breakLock();
-        onBroken();
-      } catch (err) {
-        setBreakError(err);
-      } finally {
-        setBreaking(false);
-      }
-    };
     alerts.push(
       <Alert
         key="lock"
@@ -451,23 +599,22 @@ function Banners({
         icon={<LockOutlined />}
         data-testid="lock-banner"
         title={t('lock.banner', { holder: status.holder, since: dateTime(status.since) || '—' })}
-        description={breakError ? errorText(breakError) : t('lock.bannerDesc')}
-        action={
-          admin && (
-            <Popconfirm
-              title={t('lock.breakConfirm', { holder: status.holder })}
-              description={t('lock.breakDesc', { holder: status.holder })}
-              okText={t('lock.break')}
-              okButtonProps={{ danger: true, 'data-testid': 'lock-break-confirm' }}
-              cancelText={t('common.cancel')}
-              onConfirm={doBreak}
-            >
-              <Button danger size="small" loading={breaking} data-testid="lock-break">
-                {t('lock.break')}
-              </Button>
-            </Popconfirm>
-          )
-        }
+        description={breakLock.error ? errorText(breakLock.error) : t('lock.bannerDesc')}
+        action={breakButton(status.holder)}
+      />,
+    );
+  }
+  if (status.kind === 'elsewhere') {
+    alerts.push(
+      <Alert
+        key="elsewhere"
+        type="warning"
+        showIcon
+        icon={<LockOutlined />}
+        data-testid="lock-elsewhere"
+        title={t('lock.elsewhere', { since: dateTime(status.since) || '—' })}
+        description={breakLock.error ? errorText(breakLock.error) : t('lock.elsewhereDesc')}
+        action={breakButton(t('lock.yourOtherSession'))}
       />,
     );
   }

@@ -7,13 +7,13 @@ import { Alert, App as AntApp, Button, Card, Flex, Popconfirm, Select, Table, To
 import type { ColumnsType } from 'antd/es/table';
 import { DeleteOutlined, FolderOpenOutlined, LockOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
-import { RELEASE_STATES, RELEASE_TYPES, type Release } from '../../api/types';
+import { RELEASE_STATES, RELEASE_TYPES, type Release, type ReleaseView } from '../../api/types';
 import { useMe } from '../../auth/session';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { mayCreateReleases, mayOperate } from './access';
-import { deletable } from './form';
+import { useAction } from '../../components/useAction';
+import { mayCreateReleases, refusal } from './access';
 import { StateTag, TypeTag } from './parts';
 import { fetchRegistryGroups, fetchReleases, REGISTRY_GROUPS_KEY, RELEASES_KEY, releaseKey } from './queries';
 
@@ -33,8 +33,8 @@ export function ReleasesPage() {
   const rows = useMemo(() => releases.data ?? [], [releases.data]);
   const current = rows.find((r) => r.name === selected);
 
-  // Each row of the list carries its lock.
-  const holders = new Map(rows.map((r) => [r.name, r.lock?.holder]));
+  // Each row of the list carries its lock (never on an ended release: the server drops it).
+  const holders = new Map(rows.map((r) => [r.name, r.lock]));
 
   const groupOptions = useMemo(() => {
     const names = new Set([...(registryGroups.data ?? []), ...rows.map((r) => r.group)]);
@@ -46,20 +46,16 @@ export function ReleasesPage() {
     else void message.info(t('releases.selectFirst'));
   };
 
-  const remove = async (r: Release) => {
-    try {
-      await api.call(api.client.DELETE('/api/releases/{name}', { params: { path: { name: r.name }, query: { revision: r.revision } } }));
-      void message.success(t('releases.deleted', { name: r.name }));
-      setSelected(undefined);
-    } catch (err) {
-      void message.error(errorText(err));
-    }
+  const remove = useAction({
+    action: (r: Release) => api.call(api.client.DELETE('/api/releases/{name}', { params: { path: { name: r.name }, query: { revision: r.revision } } })),
+    done: (r) => t('releases.deleted', { name: r.name }),
+    onSuccess: () => setSelected(undefined),
     // The list first: its rows stop asking for the deleted release, then its cache entry goes.
-    await queryClient.invalidateQueries({ queryKey: RELEASES_KEY });
-    queryClient.removeQueries({ queryKey: releaseKey(r.name) });
-  };
+    invalidates: [RELEASES_KEY],
+    onSettled: (r) => queryClient.removeQueries({ queryKey: releaseKey(r.name) }),
+  });
 
-  const columns: ColumnsType<Release> = [
+  const columns: ColumnsType<ReleaseView> = [
     {
       title: t('release.name'),
       dataIndex: 'name',
@@ -69,7 +65,7 @@ export function ReleasesPage() {
             {name}
           </Typography.Link>
           {r.description && (
-            <Typography.Text type="secondary" ellipsis={{ tooltip: r.description }} style={{ maxWidth: 200, fontSize: 12 }}>
+            <Typography.Text type="secondary" ellipsis={{ tooltip: r.description }} style={{ maxWidth: 140, fontSize: 12 }}>
               {r.description}
             </Typography.Text>
           )}
@@ -79,7 +75,7 @@ export function ReleasesPage() {
     {
       title: t('release.type'),
       dataIndex: 'type',
-      className: 'nowrap',
+      width: 96,
       filters: RELEASE_TYPES.map((x) => ({ text: t(`release.type.${x}`), value: x })),
       onFilter: (value, r) => r.type === value,
       render: (_, r) => <TypeTag type={r.type} />,
@@ -87,28 +83,32 @@ export function ReleasesPage() {
     {
       title: t('release.state'),
       dataIndex: 'state',
-      className: 'nowrap',
+      width: 96,
       filters: RELEASE_STATES.map((x) => ({ text: t(`release.state.${x || 'NEW'}`), value: x })),
       onFilter: (value, r) => r.state === value,
       render: (_, r) => <StateTag state={r.state} />,
     },
-    { title: t('release.subscription'), dataIndex: 'subscription', render: (_, r) => t(`release.subscription.${r.subscription}`), className: 'nowrap' },
+    { title: t('release.subscription'), dataIndex: 'subscription', render: (_, r) => t(`release.subscription.${r.subscription}`) },
     { title: t('release.group'), dataIndex: 'group' },
     { title: t('release.app'), dataIndex: 'app', render: (v: string) => v || <Typography.Text type="secondary">—</Typography.Text> },
-    { title: t('release.createdAt'), dataIndex: 'createdAt', render: (v: string) => dateTime(v), width: 110 },
-    { title: t('release.createdBy'), dataIndex: 'createdBy', className: 'nowrap' },
-    { title: t('release.executedAt'), dataIndex: 'executedAt', render: (v?: string | null) => dateTime(v) || <Typography.Text type="secondary">—</Typography.Text>, width: 110 },
-    { title: t('release.executedBy'), dataIndex: 'executedBy', className: 'nowrap', render: (v?: string) => v || <Typography.Text type="secondary">—</Typography.Text> },
+    { title: t('release.createdAt'), dataIndex: 'createdAt', render: (v: string) => <When text={dateTime(v)} /> },
+    { title: t('release.createdBy'), dataIndex: 'createdBy', render: (_, r) => <Person name={r.createdBy} shown={r.createdByName} /> },
+    { title: t('release.executedAt'), dataIndex: 'executedAt', render: (v?: string | null) => (v ? <When text={dateTime(v)} /> : <Typography.Text type="secondary">—</Typography.Text>) },
+    {
+      title: t('release.executedBy'),
+      dataIndex: 'executedBy',
+      render: (_, r) => (r.executedBy ? <Person name={r.executedBy} shown={r.executedByName} /> : <Typography.Text type="secondary">—</Typography.Text>),
+    },
     {
       title: t('release.lockHolder'),
       key: 'lock',
       className: 'nowrap',
       render: (_, r) => {
-        const holder = holders.get(r.name);
-        return holder ? (
-          <Typography.Text>
+        const lock = holders.get(r.name);
+        return lock ? (
+          <Typography.Text data-testid="release-lock-holder">
             <LockOutlined style={{ color: '#fa8c16', marginInlineEnd: 4 }} />
-            {holder}
+            <Person name={lock.holder} shown={lock.holderName} />
           </Typography.Text>
         ) : (
           <Typography.Text type="secondary">—</Typography.Text>
@@ -118,8 +118,9 @@ export function ReleasesPage() {
   ];
 
   const canCreate = mayCreateReleases(me.data);
-  const canDelete = !!current && mayOperate(me.data, current.group) && deletable(current.state);
-  const deleteTip = !current ? t('releases.selectFirst') : !deletable(current.state) ? t('releases.deleteOnlyEnded') : undefined;
+  const canDelete = !!current?.mayDelete;
+  const cannotDelete = current && refusal(current, 'delete');
+  const deleteTip = !current ? t('releases.selectFirst') : cannotDelete ? errorText(cannotDelete) : undefined;
 
   return (
     <>
@@ -154,7 +155,7 @@ export function ReleasesPage() {
               okButtonProps={{ danger: true, 'data-testid': 'release-delete-confirm' }}
               cancelText={t('common.cancel')}
               disabled={!canDelete}
-              onConfirm={() => current && remove(current)}
+              onConfirm={() => current && remove.run(current)}
             >
               <Tooltip title={deleteTip}>
                 <Button danger icon={<DeleteOutlined />} disabled={!canDelete} data-testid="release-delete">
@@ -179,7 +180,7 @@ export function ReleasesPage() {
           />
         </Flex>
         <ErrorAlert error={releases.error} onRetry={() => void releases.refetch()} />
-        <Table<Release>
+        <Table<ReleaseView>
           size="small"
           rowKey="name"
           columns={columns}
@@ -206,10 +207,39 @@ export function ReleasesPage() {
           className="releases-table"
           data-testid="releases-table"
         />
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {t('releases.openHint')}
-        </Typography.Text>
+        <Flex vertical gap={4}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('releases.openHint')}
+          </Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="releases-departures">
+            {t('releases.departures')}
+          </Typography.Text>
+        </Flex>
       </Card>
     </>
+  );
+}
+
+/** A person by display name (张三), the user name on hover; a name without a display name (a workflow) as it is. */
+function Person({ name, shown }: { name: string; shown?: string }) {
+  if (!shown || shown === name) return <span>{name}</span>;
+  return (
+    <Tooltip title={name}>
+      <span data-user={name}>{shown}</span>
+    </Tooltip>
+  );
+}
+
+/** A date and time on two lines (the date, then the time), so the table's time columns stay narrow. */
+function When({ text }: { text: string }) {
+  const at = text.lastIndexOf(' ');
+  if (at < 0) return <span className="nowrap">{text}</span>;
+  return (
+    <Flex vertical className="nowrap">
+      <span>{text.slice(0, at).replace(/,$/, '')}</span>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {text.slice(at + 1)}
+      </Typography.Text>
+    </Flex>
   );
 }

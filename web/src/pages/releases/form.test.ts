@@ -1,16 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../api/error';
 import { translateError } from '../../i18n/errors';
+import { translator } from '../../i18n/messages';
 import {
   checkForm,
-  deletable,
   emptyForm,
   errorsOf,
   fieldMessages,
   formOf,
   issueError,
-  OPERATIONS_BY_STATE,
+  parseWeight,
   placementOf,
+  problemsOf,
   specOf,
   type Check,
   type ReleaseFormValues,
@@ -28,7 +29,7 @@ function filled(over: Partial<ReleaseFormValues> = {}): ReleaseFormValues {
     greenExpression: "#H['user-type'] == 'normal'",
     blueExpression: "#H['user-type'] == 'vip'",
     grayEnabled: true,
-    grayConditions: [{ expression: '', weight: 30 }],
+    grayConditions: [{ expression: '', weight: '30' }],
     ...over,
   };
 }
@@ -39,7 +40,12 @@ describe('checkForm', () => {
   test.each<{ name: string; over: Partial<ReleaseFormValues>; check: Check; want: string[] }>([
     { name: 'the filled form is right for every operation', over: {}, check: 'release', want: [] },
     { name: 'fallback with the filled form', over: {}, check: 'fallback', want: [] },
-    { name: 'green and blue must differ', over: { blueExpression: "  #H['user-type'] == 'normal' " }, check: 'fallback', want: ['spec.blueExpression bluegreen.same'] },
+    {
+      name: 'green and blue must differ (spaces around are refused too, not trimmed)',
+      over: { blueExpression: "  #H['user-type'] == 'normal' " },
+      check: 'fallback',
+      want: ['spec.blueExpression expression.space', 'spec.blueExpression bluegreen.same'],
+    },
     {
       name: 'green and blue must both be filled',
       over: { greenExpression: ' ', blueExpression: '' },
@@ -51,40 +57,29 @@ describe('checkForm', () => {
       name: 'gray conditions are unique, at most one empty',
       over: {
         grayConditions: [
-          { expression: '', weight: 30 },
-          { expression: "#H['a'] == '1'", weight: 10 },
-          { expression: " #H['a'] == '1'", weight: 20 },
-          { expression: '', weight: 40 },
+          { expression: '', weight: '30' },
+          { expression: "#H['a'] == '1'", weight: '10' },
+          { expression: "#H['a'] == '1'", weight: '20' },
+          { expression: '', weight: '40' },
         ],
       },
       check: 'release',
       want: ['spec.grayConditions[2].expression gray.same', 'spec.grayConditions[3].expression gray.basic.multiple'],
     },
     {
-      name: 'weights are integers from 0 to 100',
+      name: 'weights are integers from 0 to 100, as typed: refused, never clamped or rounded',
       over: {
-        grayConditions: [
-          { expression: 'a', weight: 101 },
-          { expression: 'b', weight: -1 },
-          { expression: 'c', weight: 12.5 },
-          { expression: 'd', weight: null },
-          { expression: 'e', weight: 0 },
-          { expression: 'f', weight: 100 },
-        ],
+        grayConditions: ['101', '1000', '-5', '10.5', 'abc', '', ' 10', '1e1', '0', '100', '007'].map((weight, i) => ({ expression: `#H['n'] == '${i}'`, weight })),
       },
       check: 'release',
-      want: [
-        'spec.grayConditions[0].weight gray.weight.range',
-        'spec.grayConditions[1].weight gray.weight.range',
-        'spec.grayConditions[2].weight gray.weight.range',
-        'spec.grayConditions[3].weight gray.weight.range',
-      ],
+      want: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `spec.grayConditions[${i}].weight gray.weight.range`),
     },
     { name: 'gray on but no condition', over: { grayConditions: [] }, check: 'release', want: ['spec.grayConditions gray.none'] },
     { name: 'release needs blue-green or gray', over: { blueGreenEnabled: false, grayEnabled: false }, check: 'release', want: ['spec.blueGreenEnabled release.conditions.none'] },
     { name: 'fallback needs no condition', over: { blueGreenEnabled: false, grayEnabled: false }, check: 'fallback', want: [] },
     { name: 'rollback does not check the conditions', over: { blueExpression: '' }, check: 'rollback', want: [] },
-    { name: 'end does not check the conditions', over: { grayConditions: [{ expression: '', weight: null }] }, check: 'end', want: [] },
+    { name: 'end does not check the conditions', over: { blueExpression: "#H['user-type'] == 'normal'" }, check: 'end', want: [] },
+    { name: 'but a weight is refused whatever the operation (the server would)', over: { grayConditions: [{ expression: '', weight: '101' }] }, check: 'end', want: ['spec.grayConditions[0].weight gray.weight.range'] },
     { name: 'operations need services', over: { services: [] }, check: 'end', want: ['spec.services service.empty'] },
     { name: 'a draft may have no services yet', over: { services: [] }, check: 'save', want: [] },
     {
@@ -99,8 +94,26 @@ describe('checkForm', () => {
       check: 'save',
       want: [],
     },
-    { name: 'an empty weight is fine while gray is off', over: { grayEnabled: false, grayConditions: [{ expression: 'x', weight: null }] }, check: 'release', want: [] },
-    { name: 'a wrong weight is wrong whatever is enabled', over: { grayEnabled: false, grayConditions: [{ expression: 'x', weight: 300 }] }, check: 'save', want: ['spec.grayConditions[0].weight gray.weight.range'] },
+    { name: 'an untouched gray row is not sent while gray is off', over: { grayEnabled: false, grayConditions: [{ expression: '', weight: '' }] }, check: 'release', want: [] },
+    {
+      name: 'a gray row that is sent needs its weight, even while gray is off (an empty weight is never sent as 0)',
+      over: { grayEnabled: false, grayConditions: [{ expression: 'x', weight: '' }] },
+      check: 'save',
+      want: ['spec.grayConditions[0].weight gray.weight.range'],
+    },
+    { name: 'a wrong weight is wrong whatever is enabled', over: { grayEnabled: false, grayConditions: [{ expression: 'x', weight: '300' }] }, check: 'save', want: ['spec.grayConditions[0].weight gray.weight.range'] },
+    {
+      name: 'the inner header: spaces around a name or a value are refused whatever is enabled (需要首尾判断是否有空格)',
+      over: { headerEnabled: false, headerRows: [{ key: ' user-type ', value: 'vip' }, { key: 'region', value: 'north ' }] },
+      check: 'save',
+      want: ['spec.header[0].key header.name.space', 'spec.header[1].value header.value.space'],
+    },
+    {
+      name: 'a gray condition of spaces only is not the empty one',
+      over: { grayConditions: [{ expression: '  ', weight: '10' }] },
+      check: 'end',
+      want: ['spec.grayConditions[0].expression expression.space'],
+    },
     {
       name: 'inner header: names and values filled and unique; a spare row is ignored',
       over: {
@@ -118,13 +131,46 @@ describe('checkForm', () => {
   ])('$name', ({ over, check, want }) => {
     expect(issues(filled(over), check)).toEqual(want);
   });
+
+  test('a header with spaces says what it would be without them', () => {
+    const [issue] = checkForm(filled({ headerEnabled: true, headerRows: [{ key: ' user-type ', value: 'vip' }] }), 'release');
+    expect(issue).toEqual({ field: 'spec.header[0].key', reason: 'header.name.space', params: { value: ' user-type ', trimmed: 'user-type' } });
+    expect(translateError('zh', issueError(issue))).toBe('参数名首尾有空格（需要首尾判断是否有空格）：去掉空格后为“user-type”。');
+    expect(translateError('en', issueError(issue))).toBe('The name starts or ends with spaces; without them it is “user-type”.');
+  });
+
+  test("the weight's message is the seed's", () => {
+    const [issue] = checkForm(filled({ grayConditions: [{ expression: '', weight: '10.5' }] }), 'release');
+    expect(translateError('zh', issueError(issue))).toBe('只允许输入0<=灰度权重<=100的整数值');
+    expect(translateError('en', issueError(issue))).toBe('Only an integer with 0 <= gray weight <= 100 is allowed');
+  });
+});
+
+describe('parseWeight', () => {
+  test.each([
+    ['0', 0],
+    ['10', 10],
+    ['100', 100],
+    ['007', 7],
+    ['101', undefined],
+    ['1000', undefined],
+    ['-5', undefined],
+    ['10.5', undefined],
+    ['10.0', undefined],
+    ['abc', undefined],
+    ['', undefined],
+    [' 10', undefined],
+    ['1e1', undefined],
+    ['+5', undefined],
+  ])('%j → %j', (text, want) => {
+    expect(parseWeight(text)).toBe(want);
+  });
 });
 
 describe('specOf', () => {
-  test('trims what people type, the inner header included', () => {
+  test('sends what people typed: nothing is trimmed (the checks refuse spaces instead)', () => {
     const spec = specOf(
       filled({
-        services: [' discovery-guide-service-a '],
         greenExpression: " #H['user-type'] == 'normal' ",
         headerEnabled: true,
         headerRows: [
@@ -133,15 +179,15 @@ describe('specOf', () => {
         ],
       }),
     );
-    expect(spec.services).toEqual(['discovery-guide-service-a']);
-    expect(spec.greenExpression).toBe("#H['user-type'] == 'normal'");
-    expect(spec.header).toEqual({ 'user-type': 'vip' });
+    expect(spec.greenExpression).toBe(" #H['user-type'] == 'normal' ");
+    expect(spec.header).toEqual({ ' user-type ': ' vip ' });
     expect(spec.grayConditions).toEqual([{ expression: '', weight: 30 }]);
   });
 
-  test('an untouched gray row is not saved while gray is off', () => {
+  test('an untouched gray row is not saved while gray is off; a weight that is not one is never sent as a number the server would take', () => {
     expect(specOf({ ...emptyForm(), services: ['a'] }).grayConditions).toEqual([]);
-    expect(specOf({ ...emptyForm(), grayConditions: [{ expression: 'x', weight: null }] }).grayConditions).toEqual([{ expression: 'x', weight: 0 }]);
+    expect(specOf({ ...emptyForm(), grayConditions: [{ expression: 'x', weight: '' }] }).grayConditions).toEqual([{ expression: 'x', weight: -1 }]);
+    expect(specOf({ ...emptyForm(), grayConditions: [{ expression: 'x', weight: '10.5' }] }).grayConditions).toEqual([{ expression: 'x', weight: -1 }]);
   });
 
   test('formOf and specOf round-trip a stored release', () => {
@@ -166,14 +212,20 @@ describe('where errors go', () => {
     { field: 'spec.services[1]', want: { name: ['services'], prefix: 'discovery-guide-service-b' } },
     { field: 'spec.sort', want: { name: ['sort'] } },
     { field: 'spec.header.user', want: { name: ['headerRows', 0, 'value'] } },
+    { field: 'spec.header.user', reason: 'header.name.space', want: { name: ['headerRows', 0, 'key'] } },
     { field: 'spec.header.other', want: { name: ['headerEnabled'] } },
     { field: 'spec.header[0].key', want: { name: ['headerRows', 0, 'key'] } },
     { field: 'name', want: { name: ['name'] } },
     { field: 'app', want: { name: ['app'] } },
     { field: 'operation', want: undefined },
     { field: undefined, want: undefined },
-  ])('$field', ({ field, want }) => {
-    expect(placementOf(field, v)).toEqual(want);
+  ])('$field $reason', ({ field, reason, want }: { field?: string; reason?: string; want: unknown }) => {
+    expect(placementOf(field, v, reason)).toEqual(want);
+  });
+
+  test("the server's name of a header with spaces finds its row as typed", () => {
+    const spaced = filled({ headerRows: [{ key: 'a', value: '1' }, { key: ' user-type ', value: 'vip' }] });
+    expect(placementOf('spec.header. user-type ', spaced, 'header.name.space')).toEqual({ name: ['headerRows', 1, 'key'] });
   });
 
   test('every field error of a response is shown on its field, in the user’s language', () => {
@@ -197,7 +249,7 @@ describe('where errors go', () => {
     expect(placed).toEqual([
       { name: ['services'], errors: ['discovery-guide-service-b: 这是发布的入口应用，参与发布的服务列表中不能包含它。'] },
       { name: ['blueExpression'], errors: ['绿条件和蓝条件不能相同。'] },
-      { name: ['grayConditions', 0, 'weight'], errors: ['灰度权重必须是 0 到 100 之间的整数。'] },
+      { name: ['grayConditions', 0, 'weight'], errors: ['只允许输入0<=灰度权重<=100的整数值'] },
     ]);
     expect(unplaced.map((e) => e.reason)).toEqual(['release.build']);
   });
@@ -214,16 +266,34 @@ describe('where errors go', () => {
   });
 });
 
-describe('states', () => {
-  test('operations per state follow the seed', () => {
-    expect(OPERATIONS_BY_STATE['']).toEqual(['fallback', 'release']);
-    expect(OPERATIONS_BY_STATE.FALLBACK).toEqual(['fallback', 'release', 'end']);
-    expect(OPERATIONS_BY_STATE.RELEASED).toEqual(['fallback', 'release', 'rollback', 'end']);
-    expect(OPERATIONS_BY_STATE.ROLLED_BACK).toEqual(['fallback', 'release', 'end']);
-    expect(OPERATIONS_BY_STATE.ENDED).toEqual([]);
+describe('the dialog before an operation', () => {
+  test('lists every problem with its field, in the form’s order, in the user’s language', () => {
+    const v = filled({
+      blueExpression: "#H['user-type'] == 'normal'",
+      grayConditions: [
+        { expression: '', weight: '101' },
+        { expression: "#H['a'] == '1'", weight: 'abc' },
+      ],
+      headerEnabled: true,
+      headerRows: [{ key: ' user-type ', value: 'vip' }],
+    });
+    const list = checkForm(v, 'release').map(issueError);
+    const t = translator('zh');
+    const problems = problemsOf(list, v, (e) => translateError('zh', e), t);
+    expect(problems).toEqual([
+      { label: '蓝条件', message: '绿条件和蓝条件不能相同。' },
+      { label: '灰度权重（第 1 行）', message: '只允许输入0<=灰度权重<=100的整数值' },
+      { label: '灰度权重（第 2 行）', message: '只允许输入0<=灰度权重<=100的整数值' },
+      { label: '内置参数名（第 1 行）', message: '参数名首尾有空格（需要首尾判断是否有空格）：去掉空格后为“user-type”。' },
+    ]);
   });
 
-  test('only ended or never executed releases can be deleted', () => {
-    expect(['', 'FALLBACK', 'RELEASED', 'ROLLED_BACK', 'ENDED'].filter((s) => deletable(s as never))).toEqual(['', 'ENDED']);
+  test("a service's message names it once", () => {
+    const v = filled();
+    const err = new ApiError(409, { code: 'conflict', message: 'm', field: 'spec.services[1]', reason: 'service.offline', params: { service: 'discovery-guide-service-b' } });
+    const [p] = problemsOf([err], v, (e) => translateError('zh', e), translator('zh'));
+    expect(p.message).toBe('服务 discovery-guide-service-b 没有在线实例，因此没有版本：请启动它或将其从发布中移除。');
+    const { placed } = fieldMessages([err], v, (e) => translateError('zh', e));
+    expect(placed[0].errors).toEqual(['服务 discovery-guide-service-b 没有在线实例，因此没有版本：请启动它或将其从发布中移除。']);
   });
 });

@@ -2,12 +2,17 @@
 // run before an operation (seed 003, 蓝绿灰度发布条件), and where an error
 // naming a spec field (client or server) is shown. Pure: no React, no antd.
 import { ApiError } from '../../api/error';
-import type { Operation, Release, ReleaseSpec, ReleaseState, Subscription } from '../../api/types';
+import type { Operation, Release, ReleaseSpec, Subscription } from '../../api/types';
+import type { MessageKey, Translate } from '../../i18n/messages';
 
 export interface GrayRow {
   expression: string;
-  /** The new chain's share in percent; null while the field is empty. */
-  weight: number | null;
+  /**
+   * The new chain's share in percent, as typed: the seed allows only an
+   * integer 0..100 ("只允许输入0<=灰度权重<=100的整数值"), so the text is kept
+   * and refused when it is not one — never clamped or rounded.
+   */
+  weight: string;
 }
 
 export interface HeaderRow {
@@ -51,7 +56,7 @@ export function emptyForm(): ReleaseFormValues {
     greenExpression: '',
     blueExpression: '',
     grayEnabled: false,
-    grayConditions: [{ expression: '', weight: null }],
+    grayConditions: [{ expression: '', weight: '' }],
     headerEnabled: false,
     headerRows: [{ key: '', value: '' }],
   };
@@ -75,32 +80,46 @@ export function formOf(r: Pick<Release, 'name' | 'description' | 'subscription' 
     greenExpression: s.greenExpression,
     blueExpression: s.blueExpression,
     grayEnabled: s.grayEnabled,
-    grayConditions: s.grayConditions.length ? s.grayConditions.map((g) => ({ ...g })) : [{ expression: '', weight: null }],
+    grayConditions: s.grayConditions.length ? s.grayConditions.map((g) => ({ expression: g.expression, weight: String(g.weight) })) : [{ expression: '', weight: '' }],
     headerEnabled: s.headerEnabled,
     headerRows: header.length ? header : [{ key: '', value: '' }],
   };
 }
 
 /**
- * The spec sent with every save and operation. Text is trimmed as the server
- * does (the inner header "需要首尾判断是否有空格"); rows left completely empty
- * are dropped, so an untouched extra row is not an error.
+ * The weight typed, when it is what the seed allows: an integer from 0 to
+ * 100, digits only ("10.5", "-5", "101", "abc", " 10" are not).
+ */
+export function parseWeight(text: string): number | undefined {
+  if (!/^\d{1,3}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= 100 ? n : undefined;
+}
+
+/**
+ * The spec sent with every save and operation: the form exactly as typed —
+ * nothing is trimmed (the inner header "需要首尾判断是否有空格": spaces are
+ * refused by checkForm, and by the server). Rows left completely empty are
+ * dropped, so an untouched extra row is not an error. checkForm refuses a
+ * weight that is not an integer 0..100 before anything is sent; should one
+ * get here it is sent as -1, which the server refuses too (a JSON null
+ * is refused as well).
  */
 export function specOf(v: ReleaseFormValues): ReleaseSpec {
   const header: Record<string, string> = {};
   for (const row of headerRowsOf(v)) {
-    header[row.key.trim()] = row.value.trim();
+    header[row.key] = row.value;
   }
   return {
-    services: v.services.map((s) => s.trim()),
+    services: [...v.services],
     gatewayOnly: v.gatewayOnly,
     domainGateway: v.domainGateway,
     sort: v.sort,
     blueGreenEnabled: v.blueGreenEnabled,
-    greenExpression: v.greenExpression.trim(),
-    blueExpression: v.blueExpression.trim(),
+    greenExpression: v.greenExpression,
+    blueExpression: v.blueExpression,
     grayEnabled: v.grayEnabled,
-    grayConditions: grayRowsOf(v).map((g) => ({ expression: g.expression.trim(), weight: g.weight ?? 0 })),
+    grayConditions: grayRowsOf(v).map((g) => ({ expression: g.expression, weight: parseWeight(g.weight) ?? -1 })),
     headerEnabled: v.headerEnabled,
     header,
   };
@@ -112,12 +131,12 @@ export function specOf(v: ReleaseFormValues): ReleaseSpec {
  */
 function grayRowsOf(v: ReleaseFormValues): GrayRow[] {
   const rows = v.grayConditions ?? [];
-  const untouched = rows.every((g) => g.expression.trim() === '' && g.weight === null);
+  const untouched = rows.every((g) => g.expression === '' && (g.weight ?? '') === '');
   return !v.grayEnabled && untouched ? [] : rows;
 }
 
 function headerRowsOf(v: ReleaseFormValues): HeaderRow[] {
-  return (v.headerRows ?? []).filter((h) => h.key.trim() !== '' || h.value.trim() !== '');
+  return (v.headerRows ?? []).filter((h) => h.key !== '' || h.value !== '');
 }
 
 /** A mistake in the form, named like the server names it (reason keys translate as error.<reason>). */
@@ -133,43 +152,71 @@ export type Check = Operation | 'save';
 
 /**
  * The checks the seed asks for before an operation: services chosen, not the
- * app, no duplicates; and, before 执行兜底 and 执行发布, every enabled section
- * right — green and blue both filled and different; gray conditions unique
- * with at most one empty, weights integers from 0 to 100; inner header names
- * and values filled. 执行发布 needs blue-green or gray enabled. Rollback and
- * end only need the services, so a condition being edited never blocks them.
+ * app, no duplicates; every gray row sent with its weight, an integer from 0
+ * to 100; no text with leading or trailing spaces (the inner header
+ * "需要首尾判断是否有空格", conditions, services) — these whatever is enabled,
+ * as the server checks them; and, before 执行兜底 and 执行发布, every enabled
+ * section right — green and blue both filled and different; gray conditions
+ * unique with at most one empty; inner header names and values filled.
+ * 执行发布 needs blue-green or gray enabled. Rollback and end check only
+ * what the server refuses whatever the operation, so a condition being
+ * edited never blocks them.
  */
 export function checkForm(v: ReleaseFormValues, check: Check): Issue[] {
   const issues: Issue[] = [];
   checkServices(issues, v, check !== 'save');
   const conditionsChecked = check === 'fallback' || check === 'release';
   for (const [i, g] of grayRowsOf(v).entries()) {
-    // An empty weight is 0 when gray is off; a wrong number is wrong whatever is enabled.
-    const missing = g.weight === null && v.grayEnabled && conditionsChecked;
-    if (missing || (g.weight !== null && !validWeight(g.weight))) {
-      issues.push({ field: `spec.grayConditions[${i}].weight`, reason: 'gray.weight.range' });
+    if (parseWeight(g.weight ?? '') === undefined) {
+      issues.push({ field: `spec.grayConditions[${i}].weight`, reason: 'gray.weight.range', params: { value: g.weight ?? '' } });
     }
   }
-  if (!conditionsChecked) {
-    return issues;
+  checkSpaces(issues, v);
+  if (conditionsChecked) {
+    if (check === 'release' && !v.blueGreenEnabled && !v.grayEnabled) {
+      issues.push({ field: 'spec.blueGreenEnabled', reason: 'release.conditions.none' });
+    }
+    if (v.blueGreenEnabled) {
+      checkBlueGreen(issues, v);
+    }
+    if (v.grayEnabled) {
+      checkGray(issues, v);
+    }
+    if (v.headerEnabled) {
+      checkHeader(issues, v);
+    }
   }
-  if (check === 'release' && !v.blueGreenEnabled && !v.grayEnabled) {
-    issues.push({ field: 'spec.blueGreenEnabled', reason: 'release.conditions.none' });
-  }
-  if (v.blueGreenEnabled) {
-    checkBlueGreen(issues, v);
-  }
-  if (v.grayEnabled) {
-    checkGray(issues, v);
-  }
-  if (v.headerEnabled) {
-    checkHeader(issues, v);
-  }
-  return issues;
+  return issues.sort((a, b) => fieldOrder(a.field) - fieldOrder(b.field));
 }
 
-function validWeight(w: number | null): boolean {
-  return typeof w === 'number' && Number.isInteger(w) && w >= 0 && w <= 100;
+/** The form's order of the fields, for listing the problems as the page shows them. */
+const ORDER = ['spec.services', 'spec.sort', 'spec.blueGreenEnabled', 'spec.greenExpression', 'spec.blueExpression', 'spec.grayConditions', 'spec.header'];
+
+function fieldOrder(field: string): number {
+  const i = ORDER.findIndex((prefix) => field.startsWith(prefix));
+  return i < 0 ? ORDER.length : i;
+}
+
+/** Text typed with spaces around it: refused, with the text as it would be without them. */
+export function spacesIssue(field: string, reason: string, value: string): Issue | undefined {
+  const trimmed = value.trim();
+  return value !== trimmed ? { field, reason, params: { value, trimmed } } : undefined;
+}
+
+function checkSpaces(issues: Issue[], v: ReleaseFormValues) {
+  const add = (issue?: Issue) => issue && issues.push(issue);
+  v.services.forEach((s, i) => s.trim() !== '' && add(spacesIssue(`spec.services[${i}]`, 'service.space', s)));
+  for (const [field, value] of [
+    ['spec.greenExpression', v.greenExpression],
+    ['spec.blueExpression', v.blueExpression],
+  ] as const) {
+    if (value.trim() !== '') add(spacesIssue(field, 'expression.space', value));
+  }
+  grayRowsOf(v).forEach((g, i) => add(spacesIssue(`spec.grayConditions[${i}].expression`, 'expression.space', g.expression)));
+  (v.headerRows ?? []).forEach((h, i) => {
+    if (h.key.trim() !== '') add(spacesIssue(`spec.header[${i}].key`, 'header.name.space', h.key));
+    if (h.value.trim() !== '') add(spacesIssue(`spec.header[${i}].value`, 'header.value.space', h.value));
+  });
 }
 
 function checkServices(issues: Issue[], v: ReleaseFormValues, required: boolean) {
@@ -277,7 +324,7 @@ const DIRECT: Record<string, FormName> = {
  * made from: spec.services[2] is the services select (the message names the
  * service), spec.header.user the value of the row whose name is "user".
  */
-export function placementOf(field: string | undefined, v: ReleaseFormValues): Placement | undefined {
+export function placementOf(field: string | undefined, v: ReleaseFormValues, reason?: string): Placement | undefined {
   if (!field) return undefined;
   if (DIRECT[field]) return { name: DIRECT[field] };
   let m = /^spec\.services\[(\d+)\]$/.exec(field);
@@ -288,8 +335,13 @@ export function placementOf(field: string | undefined, v: ReleaseFormValues): Pl
   if (m) return { name: ['headerRows', Number(m[1]), m[2]] };
   m = /^spec\.header\.(.*)$/.exec(field);
   if (m) {
-    const i = (v.headerRows ?? []).findIndex((h) => h.key.trim() === m![1]);
-    return i >= 0 ? { name: ['headerRows', i, 'value'] } : { name: ['headerEnabled'] };
+    // The server names a header by its name as sent (spaces and all); a
+    // mistake in the name goes on the name, the rest on the value.
+    const rows = v.headerRows ?? [];
+    let i = rows.findIndex((h) => h.key === m![1]);
+    if (i < 0) i = rows.findIndex((h) => h.key.trim() === m![1].trim());
+    const part = reason?.startsWith('header.name.') ? 'key' : 'value';
+    return i >= 0 ? { name: ['headerRows', i, part] } : { name: ['headerEnabled'] };
   }
   return undefined;
 }
@@ -307,14 +359,14 @@ export function fieldMessages(errors: ApiError[], v: ReleaseFormValues, text: (e
   const byName = new Map<string, FieldMessages>();
   const unplaced: ApiError[] = [];
   for (const err of errors) {
-    const at = placementOf(err.field, v);
+    const at = placementOf(err.field, v, err.reason);
     if (!at) {
       unplaced.push(err);
       continue;
     }
     const key = JSON.stringify(at.name);
     const entry = byName.get(key) ?? { name: at.name, errors: [] };
-    const msg = at.prefix ? `${at.prefix}: ${text(err)}` : text(err);
+    const msg = withPrefix(at.prefix, text(err));
     if (!entry.errors.includes(msg)) entry.errors.push(msg);
     byName.set(key, entry);
   }
@@ -326,16 +378,63 @@ export function errorsOf(err: ApiError): ApiError[] {
   return err.details.length ? err.details : [err];
 }
 
-/** What each state allows (seed 003; 回滚 only after 发布; nothing after 结束). */
-export const OPERATIONS_BY_STATE: Record<ReleaseState, Operation[]> = {
-  '': ['fallback', 'release'],
-  FALLBACK: ['fallback', 'release', 'end'],
-  RELEASED: ['fallback', 'release', 'rollback', 'end'],
-  ROLLED_BACK: ['fallback', 'release', 'end'],
-  ENDED: [],
+/** "service: message", unless the message names the service already (service.offline does). */
+function withPrefix(prefix: string | undefined, msg: string): string {
+  return prefix && !msg.includes(prefix) ? `${prefix}: ${msg}` : msg;
+}
+
+/** One problem of the form, as the dialog before an operation lists it. */
+export interface Problem {
+  /** The field in the user's language (灰度条件 2 · 灰度权重), or '' when the problem is the form's. */
+  label: string;
+  message: string;
+}
+
+/**
+ * Every problem of a refused form, for the dialog before an operation
+ * (seed 003: "如果不正确，弹出对话框提示"): each with the field it is on, in
+ * the form's order, without repeats.
+ */
+export function problemsOf(errors: ApiError[], v: ReleaseFormValues, text: (e: ApiError) => string, t: Translate): Problem[] {
+  const out: Problem[] = [];
+  for (const err of errors) {
+    const p = { label: fieldLabel(err.field, t), message: withPrefix(prefixOf(err.field, v), text(err)) };
+    if (!out.some((o) => o.label === p.label && o.message === p.message)) out.push(p);
+  }
+  return out;
+}
+
+function prefixOf(field: string | undefined, v: ReleaseFormValues): string | undefined {
+  const m = /^spec\.services\[(\d+)\]$/.exec(field ?? '');
+  return m ? v.services[Number(m[1])] : undefined;
+}
+
+const LABELS: Record<string, MessageKey> = {
+  name: 'release.name',
+  description: 'release.description',
+  subscription: 'release.subscription',
+  group: 'release.group',
+  app: 'release.app',
+  'spec.services': 'release.services.title',
+  'spec.sort': 'release.sort',
+  'spec.blueGreenEnabled': 'release.blueGreen',
+  'spec.greenExpression': 'release.green',
+  'spec.blueExpression': 'release.blue',
+  'spec.grayEnabled': 'release.gray',
+  'spec.grayConditions': 'release.gray',
+  'spec.headerEnabled': 'release.header',
 };
 
-/** Deleting is refused by the server unless the release ended or never ran. */
-export function deletable(state: ReleaseState): boolean {
-  return state === 'ENDED' || state === '';
+/** The field an error names, as the page labels it; '' for an error of the whole form. */
+export function fieldLabel(field: string | undefined, t: Translate): string {
+  if (!field) return '';
+  if (LABELS[field]) return t(LABELS[field]);
+  if (/^spec\.services\[\d+\]$/.test(field)) return t('release.services.title');
+  let m = /^spec\.grayConditions\[(\d+)\]\.(expression|weight)$/.exec(field);
+  if (m) return t(m[2] === 'weight' ? 'problem.grayWeight' : 'problem.grayExpression', { row: Number(m[1]) + 1 });
+  m = /^spec\.header\[(\d+)\]\.(key|value)$/.exec(field);
+  if (m) return t(m[2] === 'key' ? 'problem.headerName' : 'problem.headerValue', { row: Number(m[1]) + 1 });
+  m = /^spec\.header\.(.*)$/.exec(field);
+  if (m) return t('problem.headerNamed', { name: m[1] });
+  return '';
 }

@@ -6,6 +6,16 @@ export const RELEASES_KEY = ['releases'] as const;
 export const releaseKey = (name: string) => ['release', name] as const;
 export const ruleKey = (name: string) => ['release', name, 'rule'] as const;
 export const historyKey = (name: string) => ['release', name, 'history'] as const;
+export const statusKey = (name: string) => ['release', name, 'status'] as const;
+
+/**
+ * How often an open release page asks for the release's revision and lock:
+ * a change made underneath (someone else, another session, a workflow) or a
+ * lock changing hands shows within this time. Polling, not a server push:
+ * the answer is read from the store, so it is right whichever replica made
+ * the change, and it is one small quiet request.
+ */
+export const STATUS_POLL_MS = 2_500;
 export const REGISTRY_GROUPS_KEY = ['registry', 'groups'] as const;
 
 /** The server takes lists in a query as one comma-separated value (types=service,gateway). */
@@ -15,6 +25,8 @@ export const fetchReleases = (group?: string) =>
   api.call(api.client.GET('/api/releases', { params: { query: group ? { group } : {} } }));
 
 export const fetchRelease = (name: string) => api.call(api.client.GET('/api/releases/{name}', { params: { path: { name } } }));
+
+export const fetchStatus = (name: string) => api.call(api.client.GET('/api/releases/{name}/status', { params: { path: { name } } }));
 
 export const fetchRule = (name: string) => api.call(api.client.GET('/api/releases/{name}/rule', { params: { path: { name } } }));
 

@@ -1,8 +1,14 @@
 // The operating lock of a release (seed 003: one person operates a release at
-// a time). The page takes it when it opens, renews the 60 s lease every 20 s
-// while open, and gives it up when it is left (the tab closing included).
-// Someone else's lock makes the page read-only; the renewal loop keeps
-// trying, so the page becomes editable once they leave.
+// a time). The lock belongs to this browser session: the same user in
+// another browser (or the CLI) is refused like anyone else. The page takes
+// it when it opens, renews the 60 s lease every 20 s while open, and gives
+// it up when it is left (the tab closing included). Someone else's lock
+// makes the page read-only; the renewal keeps trying, so the page becomes
+// editable once they leave — and whenever the lock is taken (again), the
+// page reloads the release first (onTaken), so it never operates on what it
+// showed before. refresh() asks at once (the page calls it when the status
+// it polls says the lock changed hands). An ended release holds no lock:
+// the page stops asking.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/error';
@@ -15,6 +21,10 @@ export type LockStatus =
   | { kind: 'pending' }
   | { kind: 'held'; lock: ReleaseLock }
   | { kind: 'other'; holder: string; since?: string }
+  /** The same user holds it in another browser session or with a token. */
+  | { kind: 'elsewhere'; since?: string }
+  /** The release ended meanwhile: nothing to lock. */
+  | { kind: 'ended' }
   | { kind: 'error'; error: unknown };
 
 /**
@@ -29,8 +39,15 @@ async function take(name: string): Promise<LockStatus> {
     const lock = await api.call(api.client.POST('/api/releases/{name}/lock', { params: { path: { name } } }));
     return { kind: 'held', lock };
   } catch (err) {
-    if (err instanceof ApiError && err.reason === 'release.locked') {
-      return { kind: 'other', holder: err.params.holder ?? '?', since: err.params.since };
+    if (err instanceof ApiError) {
+      switch (err.reason) {
+        case 'release.locked':
+          return { kind: 'other', holder: err.params.holder ?? '?', since: err.params.since };
+        case 'release.locked.session':
+          return { kind: 'elsewhere', since: err.params.since };
+        case 'release.ended':
+          return { kind: 'ended' };
+      }
     }
     return { kind: 'error', error: err };
   }
@@ -41,15 +58,40 @@ function giveUp(name: string, keepalive = false) {
   void api.client.DELETE('/api/releases/{name}/lock', { params: { path: { name } }, keepalive }).catch(() => undefined);
 }
 
-export function useReleaseLock(name: string | undefined, enabled: boolean) {
+/**
+ * @param onTaken called, and awaited, when the page takes the lock it did
+ *   not hold: the page reloads the release there, before it may operate.
+ */
+export function useReleaseLock(name: string | undefined, enabled: boolean, onTaken?: () => Promise<void>) {
   const [status, setStatus] = useState<LockStatus>({ kind: enabled && name ? 'pending' : 'off' });
   const held = useRef(false);
+  const taken = useRef(onTaken);
+  taken.current = onTaken;
+  // One request at a time: a renewal and a refresh never race.
+  const inFlight = useRef<Promise<void> | null>(null);
+  const live = useRef(false);
 
-  const refresh = useCallback(async () => {
+  const ask = useCallback(async () => {
     if (!name) return;
-    const next = await take(name);
-    held.current = next.kind === 'held';
-    setStatus(next);
+    if (inFlight.current) return inFlight.current;
+    const run = (async () => {
+      const next = await take(name);
+      if (!live.current) {
+        if (next.kind === 'held' && !mounted.get(name)) giveUp(name);
+        return;
+      }
+      if (next.kind === 'held' && !held.current) {
+        await taken.current?.().catch(() => undefined);
+      }
+      held.current = next.kind === 'held';
+      setStatus(next);
+    })();
+    inFlight.current = run;
+    try {
+      await run;
+    } finally {
+      inFlight.current = null;
+    }
   }, [name]);
 
   useEffect(() => {
@@ -58,41 +100,33 @@ export function useReleaseLock(name: string | undefined, enabled: boolean) {
       return;
     }
     mounted.set(name, (mounted.get(name) ?? 0) + 1);
-    let live = true;
-    const tick = async () => {
-      const next = await take(name);
-      if (!live) {
-        if (next.kind === 'held' && !mounted.get(name)) giveUp(name);
-        return;
-      }
-      held.current = next.kind === 'held';
-      setStatus(next);
-    };
+    live.current = true;
     setStatus((s) => (s.kind === 'held' ? s : { kind: 'pending' }));
-    void tick();
-    const timer = window.setInterval(() => void tick(), LOCK_RENEW_MS);
+    void ask();
+    const timer = window.setInterval(() => void ask(), LOCK_RENEW_MS);
     const onPageHide = () => {
       if (held.current) giveUp(name, true);
     };
     window.addEventListener('pagehide', onPageHide);
     return () => {
-      live = false;
+      live.current = false;
       window.clearInterval(timer);
       window.removeEventListener('pagehide', onPageHide);
       mounted.set(name, (mounted.get(name) ?? 1) - 1);
       const wasHeld = held.current;
+      held.current = false;
       window.setTimeout(() => {
         if (wasHeld && !mounted.get(name)) giveUp(name);
       }, 100);
     };
-  }, [name, enabled]);
+  }, [name, enabled, ask]);
 
   /** Breaks someone else's lock (admins) and takes it. */
   const breakLock = useCallback(async () => {
     if (!name) return;
     await api.call(api.client.POST('/api/releases/{name}/lock/break', { params: { path: { name } } }));
-    await refresh();
-  }, [name, refresh]);
+    await ask();
+  }, [name, ask]);
 
-  return { status, refresh, breakLock };
+  return { status, refresh: ask, breakLock };
 }

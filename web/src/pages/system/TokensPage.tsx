@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App as AntApp, Badge, Button, Card, Flex, Form, Input, Modal, Popconfirm, Radio, Space, Switch, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Badge, Button, Card, Flex, Form, Input, Modal, Radio, Space, Switch, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { CopyOutlined, PlusOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
@@ -8,10 +8,12 @@ import type { IssuedToken, Token } from '../../api/types';
 import { isAdmin, useMe } from '../../auth/session';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormModal, useFormModal } from '../../components/FormModal';
 import { PageHeader } from '../../components/PageHeader';
-import { placeFormError } from '../../components/formError';
 import { copyText } from '../../components/clipboard';
+import { useAction } from '../../components/useAction';
 import { TOKENS_KEY } from './queries';
 
 /** The expiry choices, as Go durations the API takes in expiresIn ('' = never). */
@@ -33,8 +35,7 @@ function tokenState(tok: Token, now: number): TokenState {
 const stateBadge: Record<TokenState, 'success' | 'default' | 'warning'> = { active: 'success', revoked: 'default', expired: 'warning' };
 
 export function TokensPage() {
-  const { t, dateTime, errorText } = useI18n();
-  const { message } = AntApp.useApp();
+  const { t, dateTime } = useI18n();
   const queryClient = useQueryClient();
   const me = useMe();
   const admin = isAdmin(me.data);
@@ -44,19 +45,14 @@ export function TokensPage() {
     queryKey: [...TOKENS_KEY, { all: showAll }],
     queryFn: () => api.call(api.client.GET('/api/tokens', { params: { query: showAll ? { all: true } : {} } })),
   });
-  const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedToken | null>(null);
+  const create = useTokenDialog(setIssued);
   const now = Date.now();
-
-  const revoke = async (tok: Token) => {
-    try {
-      await api.call(api.client.DELETE('/api/tokens/{id}', { params: { path: { id: tok.id } } }));
-      void message.success(t('tokens.revokedMsg', { name: tok.name }));
-    } catch (err) {
-      void message.error(errorText(err));
-    }
-    await queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
-  };
+  const revoke = useAction({
+    action: (tok: Token) => api.call(api.client.DELETE('/api/tokens/{id}', { params: { path: { id: tok.id } } })),
+    done: (tok) => t('tokens.revokedMsg', { name: tok.name }),
+    invalidates: [TOKENS_KEY],
+  });
 
   const columns: ColumnsType<Token> = [
     { title: t('tokens.name'), dataIndex: 'name', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
@@ -95,18 +91,15 @@ export function TokensPage() {
       fixed: 'right',
       render: (_, tok) =>
         tok.revokedAt ? null : (
-          <Popconfirm
+          <ConfirmButton
             title={t('tokens.revokeConfirm', { name: tok.name })}
             description={t('tokens.revokeDesc')}
             okText={t('tokens.revoke')}
-            okButtonProps={{ danger: true }}
-            cancelText={t('common.cancel')}
-            onConfirm={() => revoke(tok)}
+            icon={<StopOutlined />}
+            onConfirm={() => revoke.run(tok)}
           >
-            <Button type="link" size="small" danger icon={<StopOutlined />}>
-              {t('tokens.revoke')}
-            </Button>
-          </Popconfirm>
+            {t('tokens.revoke')}
+          </ConfirmButton>
         ),
     },
   ];
@@ -118,7 +111,7 @@ export function TokensPage() {
         title={t('tokens.title')}
         subtitle={t('tokens.subtitle')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="token-new">
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => create.open()} data-testid="token-new">
             {t('tokens.new')}
           </Button>
         }
@@ -148,14 +141,7 @@ export function TokensPage() {
           data-testid="tokens-table"
         />
       </Card>
-      <CreateTokenDialog
-        open={creating}
-        onClose={() => setCreating(false)}
-        onIssued={(it) => {
-          setCreating(false);
-          setIssued(it);
-        }}
-      />
+      <CreateTokenDialog modal={create} />
       <SecretDialog
         issued={issued}
         onClose={() => {
@@ -175,63 +161,35 @@ interface TokenValues {
 
 const FIELDS = ['name', 'expiresIn'] as const;
 
-function CreateTokenDialog({ open, onClose, onIssued }: { open: boolean; onClose: () => void; onIssued: (it: IssuedToken) => void }) {
-  const { t, errorText } = useI18n();
-  const queryClient = useQueryClient();
-  const [form] = Form.useForm<TokenValues>();
-  const [error, setError] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
+/** Creating a token; the secret it issues goes to onIssued (the once-only dialog). */
+function useTokenDialog(onIssued: (it: IssuedToken) => void) {
+  return useFormModal<TokenValues, never, IssuedToken>({
+    fields: FIELDS,
+    submit: (v) => api.call(api.client.POST('/api/tokens', { body: { name: v.name.trim(), ...(v.expiresIn ? { expiresIn: v.expiresIn } : {}) } })),
+    onSaved: (it) => onIssued(it),
+    invalidates: [TOKENS_KEY],
+  });
+}
 
-  const submit = async (v: TokenValues) => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      const it = await api.call(
-        api.client.POST('/api/tokens', { body: { name: v.name.trim(), ...(v.expiresIn ? { expiresIn: v.expiresIn } : {}) } }),
-      );
-      await queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
-      onIssued(it);
-    } catch (err) {
-      setError(placeFormError(form, FIELDS, err, errorText));
-    } finally {
-      setSaving(false);
-    }
-  };
-
+function CreateTokenDialog({ modal }: { modal: ReturnType<typeof useTokenDialog> }) {
+  const { t } = useI18n();
   return (
-    <Modal
-      open={open}
-      title={t('tokens.createTitle')}
-      okText={t('common.create')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      afterClose={() => {
-        form.resetFields();
-        setError(undefined);
-      }}
-      forceRender
-      width={480}
-    >
-      <ErrorAlert error={error} />
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ expiresIn: '2160h' }} requiredMark="optional" data-testid="token-form">
-        <Form.Item
-          name="name"
-          label={t('tokens.name')}
-          extra={t('tokens.nameHelp')}
-          rules={[
-            { required: true, whitespace: true, message: t('tokens.nameRequired') },
-            { max: 100, message: t('error.token.name') },
-          ]}
-        >
-          <Input autoComplete="off" data-testid="token-name" />
-        </Form.Item>
-        <Form.Item name="expiresIn" label={t('tokens.expiresIn')}>
-          <Radio.Group optionType="button" buttonStyle="solid" options={EXPIRIES.map((e) => ({ value: e.value, label: t(e.label) }))} />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal modal={modal} title={t('tokens.createTitle')} okText={t('common.create')} width={480} initialValues={{ expiresIn: '2160h' }} requiredMark="optional" testId="token-form">
+      <Form.Item
+        name="name"
+        label={t('tokens.name')}
+        extra={t('tokens.nameHelp')}
+        rules={[
+          { required: true, whitespace: true, message: t('tokens.nameRequired') },
+          { max: 100, message: t('error.token.name') },
+        ]}
+      >
+        <Input autoComplete="off" data-testid="token-name" />
+      </Form.Item>
+      <Form.Item name="expiresIn" label={t('tokens.expiresIn')}>
+        <Radio.Group optionType="button" buttonStyle="solid" options={EXPIRIES.map((e) => ({ value: e.value, label: t(e.label) }))} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
