@@ -27,7 +27,7 @@ import { editableButForLock, mayCreateReleases, readOnlyReason } from './access'
 import { ConditionsCard } from './ConditionsCard';
 import { EntryCard } from './EntryCard';
 import { ExecuteCard, StateCard } from './ExecuteCards';
-import { checkForm, emptyForm, errorsOf, fieldMessages, formOf, issueError, placementOf, problemsOf, specOf, type Check, type ReleaseFormValues } from './form';
+import { changedPaths, checkForm, emptyForm, errorsOf, fieldMessages, formOf, issueError, placementOf, problemsOf, specOf, touches, type Check, type NamePath, type ReleaseFormValues } from './form';
 import { HistoryCard } from './HistoryCard';
 import { PreviewDialog, type PreviewState } from './PreviewDialog';
 import { fetchRelease, fetchStatus, historyKey, RELEASES_KEY, releaseKey, ruleKey, STATUS_POLL_MS, statusKey } from './queries';
@@ -168,11 +168,11 @@ function ReleaseEditor({ name }: { name?: string }) {
 
   /** Sets the errors of form items by path (the typed setFields only takes paths it can spell). */
   const setFieldErrors = (fields: { name: (string | number)[]; errors: string[] }[]) => (form as FormInstance).setFields(fields);
-  const clearFieldErrors = (only?: string[]) =>
+  const clearFieldErrors = (only?: NamePath[]) =>
     setFieldErrors(
       form
         .getFieldsError()
-        .filter((f) => f.errors.length > 0 && (!only || only.includes(String(f.name[0]))))
+        .filter((f) => f.errors.length > 0 && (!only || touches(f.name, only)))
         .map((f) => ({ name: f.name, errors: [] })),
     );
 
@@ -372,7 +372,7 @@ function ReleaseEditor({ name }: { name?: string }) {
   const onValuesChange = (changed: Partial<ReleaseFormValues>) => {
     dirty.current = true;
     // An edited field's old error no longer applies.
-    clearFieldErrors(Object.keys(changed));
+    clearFieldErrors(changedPaths(changed));
   };
 
   const title = isNew ? t('releases.new') : (name ?? '');

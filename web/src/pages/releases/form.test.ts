@@ -3,6 +3,7 @@ import { ApiError } from '../../api/error';
 import { translateError } from '../../i18n/errors';
 import { translator } from '../../i18n/messages';
 import {
+  changedPaths,
   checkForm,
   emptyForm,
   errorsOf,
@@ -13,6 +14,7 @@ import {
   placementOf,
   problemsOf,
   specOf,
+  touches,
   type Check,
   type ReleaseFormValues,
 } from './form';
@@ -295,5 +297,26 @@ describe('the dialog before an operation', () => {
     expect(p.message).toBe('服务 discovery-guide-service-b 没有在线实例，因此没有版本：请启动它或将其从发布中移除。');
     const { placed } = fieldMessages([err], v, (e) => translateError('zh', e));
     expect(placed[0].errors).toEqual(['服务 discovery-guide-service-b 没有在线实例，因此没有版本：请启动它或将其从发布中移除。']);
+  });
+});
+
+describe('changedPaths and touches', () => {
+  test('a header value typed is that field, not its row or the name beside it', () => {
+    const paths = changedPaths({ headerRows: [{ value: 'vip' }] });
+    expect(paths).toEqual([['headerRows', 0, 'value']]);
+    expect(touches(['headerRows', 0, 'value'], paths)).toBe(true);
+    expect(touches(['headerRows', 0], paths)).toBe(true); // a row's error goes with its field
+    expect(touches(['headerRows', 0, 'key'], paths)).toBe(false);
+    expect(touches(['headerRows', 1, 'value'], paths)).toBe(false);
+  });
+  test('the second row, a plain field, a cleared list, a list replaced', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(changedPaths({ headerRows: [, { key: 'a' }] })).toEqual([['headerRows', 1, 'key']]);
+    expect(changedPaths({ name: '' })).toEqual([['name']]);
+    expect(changedPaths({ services: [] })).toEqual([['services']]);
+    const replaced = changedPaths({ services: ['a', 'b'] });
+    expect(touches(['services'], replaced)).toBe(true);
+    expect(touches(['name'], replaced)).toBe(false);
+    expect(changedPaths({})).toEqual([]);
   });
 });

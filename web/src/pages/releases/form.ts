@@ -438,3 +438,37 @@ export function fieldLabel(field: string | undefined, t: Translate): string {
   if (m) return t('problem.headerNamed', { name: m[1] });
   return '';
 }
+
+/** A form item's name path. */
+export type NamePath = (string | number)[];
+
+/**
+ * The name paths of the fields a change of antd's onValuesChange touched:
+ * the leaves of the changed values (a list row's field, not its row or the
+ * list), the list itself when the list's rows were added or removed.
+ */
+export function changedPaths(changed: unknown, prefix: NamePath = []): NamePath[] {
+  if (Array.isArray(changed)) {
+    const out: NamePath[] = [];
+    changed.forEach((v, i) => {
+      if (v !== undefined) out.push(...changedPaths(v, [...prefix, i]));
+    });
+    return out.length > 0 || prefix.length === 0 ? out : [prefix];
+  }
+  if (changed !== null && typeof changed === 'object') {
+    const out = Object.entries(changed).flatMap(([k, v]) => changedPaths(v, [...prefix, k]));
+    return out.length > 0 || prefix.length === 0 ? out : [prefix];
+  }
+  return prefix.length > 0 ? [prefix] : [];
+}
+
+/**
+ * Whether a change of the fields at paths makes the error of the form item
+ * name stale: the item is one of them, holds one (a row's error when its
+ * field changed) or lies inside one (a list replaced). A sibling's error
+ * stays: typing a header's value does not clear its name's.
+ */
+export function touches(name: NamePath, paths: NamePath[]): boolean {
+  const prefix = (a: NamePath, b: NamePath) => a.length <= b.length && a.every((x, i) => String(x) === String(b[i]));
+  return paths.some((p) => prefix(name, p) || prefix(p, name));
+}
