@@ -111,6 +111,19 @@ func Compile(r *Rule) (*Compiled, error) {
 	if err := Validate(r).Err(); err != nil {
 		return nil, err
 	}
+	return compileValid(r)
+}
+
+// CompileLoaded assembles and compiles the rules an instance subscribes to
+// when each came from Load, so is already validated: validation looks at one
+// top-level element at a time and Assemble picks whole elements, so the
+// assembled rule is valid too and is not validated again. This is the data
+// plane's apply path; a rule from anywhere else goes through Compile.
+func CompileLoaded(partial, global *Rule) (*Compiled, error) {
+	return compileValid(Assemble(partial, global))
+}
+
+func compileValid(r *Rule) (*Compiled, error) {
 	c := &Compiled{rule: r, syms: spel.NewSymbols(), discovery: r.Discovery}
 	if s := r.Strategy; s != nil {
 		c.strategy = [numDimensions]string{s.Version, s.Region, s.Address, s.VersionWeight, s.RegionWeight}

@@ -101,28 +101,3 @@ func invalid(field, reason, format string, args ...any) *switchyard.Error {
 func nepxionError(reason, msg string) *switchyard.Error {
 	return &switchyard.Error{Code: switchyard.CodeInvalid, Reason: reason, Message: msg}
 }
-
-// equalFoldASCII compares ASCII letters case-insensitively without allocating;
-// other bytes must be equal (Java's equalsIgnoreCase agrees for ASCII text,
-// which is all header and service names are).
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x == y {
-			continue
-		}
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}

@@ -31,6 +31,6 @@ func Check(text []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = Compile(Assemble(r, nil))
+	_, err = CompileLoaded(r, nil)
 	return err
 }

@@ -1,5 +1,7 @@
 package rule
 
+import "github.com/switchyard-io/switchyard/internal/ascii"
+
 // Rule is one Nepxion rule document (Nepxion's RuleEntity). Each top-level
 // element is a pointer: nil means the element is absent, which matters when a
 // partial and a global rule are assembled (see Assemble).
@@ -207,7 +209,7 @@ func (h *StrategyHeader) Get(name string) (string, bool) {
 		return "", false
 	}
 	for _, e := range h.Entries {
-		if equalFoldASCII(e.Name, name) {
+		if ascii.EqualFold(e.Name, name) {
 			return e.Value, true
 		}
 	}
@@ -218,7 +220,7 @@ func (h *StrategyHeader) Get(name string) (string, bool) {
 // replaced entry moves to the end under the new spelling.
 func (h *StrategyHeader) Set(name, value string) {
 	for i, e := range h.Entries {
-		if equalFoldASCII(e.Name, name) {
+		if ascii.EqualFold(e.Name, name) {
 			if e.Name == name {
 				h.Entries[i].Value = value
 				return

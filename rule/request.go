@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/switchyard-io/switchyard/internal/ascii"
 )
 
 // HTTPRequest adapts an *http.Request to Request without allocating in the
@@ -207,7 +209,7 @@ func (h HTTPRequest) Header(name string) string {
 		return v[0]
 	}
 	for k, v := range h.R.Header {
-		if len(v) > 0 && equalFoldASCII(k, name) {
+		if len(v) > 0 && ascii.EqualFold(k, name) {
 			return v[0]
 		}
 	}
@@ -234,7 +236,7 @@ func (m MapRequest) Header(name string) string {
 		return v
 	}
 	for k, v := range m.Headers {
-		if equalFoldASCII(k, name) {
+		if ascii.EqualFold(k, name) {
 			return v
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/textproto"
 	"strconv"
+
+	"github.com/switchyard-io/switchyard/internal/ascii"
 )
 
 // HeaderSource reads request headers. Names are passed in canonical MIME
@@ -265,13 +267,13 @@ func Propagate(out HeaderWriter, in http.Header, self *Instance, local *Decision
 		if len(values) == 0 {
 			continue
 		}
-		lower := toLowerASCII(name)
+		lower := ascii.ToLower(name)
 		copyIt := len(lower) > 4 && lower[:4] == "n-d-" && !isInnerHeader(lower)
 		if copyIt && !sw.CoreTransmission && isCoreHeaderName(lower) {
 			copyIt = false
 		}
 		for _, extra := range sw.ContextHeaders {
-			if equalFoldASCII(extra, name) {
+			if ascii.EqualFold(extra, name) {
 				copyIt = true
 			}
 		}
@@ -296,21 +298,6 @@ func isCoreHeaderName(lower string) bool {
 		}
 	}
 	return false
-}
-
-func toLowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // HTTPHeader reads an http.Header as a HeaderSource without canonicalising

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/textproto"
 	"unicode"
+
+	"github.com/switchyard-io/switchyard/internal/ascii"
 )
 
 // Scanner is an optional interface of a Request that reports all its query
@@ -241,7 +243,7 @@ func (e *evaluator) walkHeaders() {
 				e.headers[s] = v[0]
 				exact |= 1 << s
 				found |= 1 << s
-			case found&(1<<s) == 0 && equalFoldASCII(k, name):
+			case found&(1<<s) == 0 && ascii.EqualFold(k, name):
 				e.headers[s] = v[0]
 				found |= 1 << s
 			}

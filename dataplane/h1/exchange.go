@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"github.com/switchyard-io/switchyard/internal/ascii"
 )
 
 // Exchange is one request and its answer. A Handler reads Req, edits the
@@ -52,7 +54,7 @@ func (x *Exchange) reset() {
 // request's (case-insensitive).
 func (x *Exchange) Get(name string) string {
 	for i := len(x.edits) - 1; i >= 0; i-- {
-		if equalFold(x.edits[i].name, name) {
+		if ascii.EqualFold(x.edits[i].name, name) {
 			return x.edits[i].value
 		}
 	}
@@ -67,7 +69,7 @@ func (x *Exchange) Del(name string) { x.edit(name, "", true) }
 
 func (x *Exchange) edit(name, value string, del bool) {
 	for i := range x.edits {
-		if equalFold(x.edits[i].name, name) {
+		if ascii.EqualFold(x.edits[i].name, name) {
 			x.edits[i] = edit{name: name, value: value, del: del}
 			return
 		}
@@ -78,7 +80,7 @@ func (x *Exchange) edit(name, value string, del bool) {
 // edited reports whether the request's field name was set or deleted.
 func (x *Exchange) edited(name string) bool {
 	for i := range x.edits {
-		if equalFold(x.edits[i].name, name) {
+		if ascii.EqualFold(x.edits[i].name, name) {
 			return true
 		}
 	}

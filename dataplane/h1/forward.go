@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/switchyard-io/switchyard/internal/ascii"
 )
 
 // Upstream is the caller's side of a Forward: where each attempt goes and
@@ -311,7 +313,7 @@ func (x *Exchange) writeRequestHead(bw *bufio.Writer, path string, a Addr) {
 		if skipRequestField(f.Name) || (r.connection != "" && hasToken(r.connection, f.Name)) || x.edited(f.Name) {
 			continue
 		}
-		if equalFold(f.Name, "X-Forwarded-For") {
+		if ascii.EqualFold(f.Name, "X-Forwarded-For") {
 			xff = true
 			continue
 		}
@@ -321,7 +323,7 @@ func (x *Exchange) writeRequestHead(bw *bufio.Writer, path string, a Addr) {
 	bw.WriteString("X-Forwarded-For: ")
 	if xff {
 		for _, f := range r.Fields {
-			if equalFold(f.Name, "X-Forwarded-For") {
+			if ascii.EqualFold(f.Name, "X-Forwarded-For") {
 				bw.WriteString(f.Value)
 				bw.WriteString(", ")
 			}
@@ -374,23 +376,23 @@ func writeField(bw *bufio.Writer, name, value string) {
 func skipRequestField(name string) bool {
 	switch len(name) {
 	case 2:
-		return equalFold(name, "Te")
+		return ascii.EqualFold(name, "Te")
 	case 4:
-		return equalFold(name, "Host")
+		return ascii.EqualFold(name, "Host")
 	case 7:
-		return equalFold(name, "Upgrade") || equalFold(name, "Trailer")
+		return ascii.EqualFold(name, "Upgrade") || ascii.EqualFold(name, "Trailer")
 	case 10:
-		return equalFold(name, "Connection") || equalFold(name, "Keep-Alive")
+		return ascii.EqualFold(name, "Connection") || ascii.EqualFold(name, "Keep-Alive")
 	case 14:
-		return equalFold(name, "Content-Length")
+		return ascii.EqualFold(name, "Content-Length")
 	case 16:
-		return equalFold(name, "Proxy-Connection")
+		return ascii.EqualFold(name, "Proxy-Connection")
 	case 17:
-		return equalFold(name, "Transfer-Encoding") || equalFold(name, "X-Forwarded-Host")
+		return ascii.EqualFold(name, "Transfer-Encoding") || ascii.EqualFold(name, "X-Forwarded-Host")
 	case 18:
-		return equalFold(name, "Proxy-Authenticate")
+		return ascii.EqualFold(name, "Proxy-Authenticate")
 	case 19:
-		return equalFold(name, "Proxy-Authorization") || equalFold(name, "X-Forwarded-Proto")
+		return ascii.EqualFold(name, "Proxy-Authorization") || ascii.EqualFold(name, "X-Forwarded-Proto")
 	}
 	return false
 }
@@ -400,15 +402,15 @@ func skipRequestField(name string) bool {
 func skipResponseField(name string) bool {
 	switch len(name) {
 	case 7:
-		return equalFold(name, "Upgrade")
+		return ascii.EqualFold(name, "Upgrade")
 	case 10:
-		return equalFold(name, "Connection") || equalFold(name, "Keep-Alive")
+		return ascii.EqualFold(name, "Connection") || ascii.EqualFold(name, "Keep-Alive")
 	case 14:
-		return equalFold(name, "Content-Length")
+		return ascii.EqualFold(name, "Content-Length")
 	case 16:
-		return equalFold(name, "Proxy-Connection")
+		return ascii.EqualFold(name, "Proxy-Connection")
 	case 17:
-		return equalFold(name, "Transfer-Encoding")
+		return ascii.EqualFold(name, "Transfer-Encoding")
 	}
 	return false
 }

@@ -2,6 +2,8 @@ package h1
 
 import (
 	"strings"
+
+	"github.com/switchyard-io/switchyard/internal/ascii"
 )
 
 // Request is one request head as received. Its strings point into the
@@ -33,7 +35,7 @@ type Request struct {
 // Get returns the first value of the field name (case-insensitive).
 func (r *Request) Get(name string) string {
 	for i := range r.Fields {
-		if equalFold(r.Fields[i].Name, name) {
+		if ascii.EqualFold(r.Fields[i].Name, name) {
 			return r.Fields[i].Value
 		}
 	}
@@ -42,29 +44,6 @@ func (r *Request) Get(name string) string {
 
 // HasBody reports whether a body follows the head.
 func (r *Request) HasBody() bool { return r.Chunked || r.ContentLength > 0 }
-
-// equalFold is strings.EqualFold for ASCII, without its Unicode paths.
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x == y {
-			continue
-		}
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
 
 // parseRequest reads the head raw (owned by r from now on) into r. fields
 // is reused for r.Fields.
@@ -88,10 +67,10 @@ func parseRequest(raw []byte, r *Request, fields []Field, lim Limits) *Error {
 		}
 		r.Fields = append(r.Fields, f)
 		switch {
-		case equalFold(f.Name, "Host"):
+		case ascii.EqualFold(f.Name, "Host"):
 			hosts++
 			r.Host = f.Value
-		case equalFold(f.Name, "Content-Length"):
+		case ascii.EqualFold(f.Name, "Content-Length"):
 			n, ok := parseLength(f.Value)
 			if !ok {
 				return refuse(400, "invalid Content-Length "+quote(f.Value))
@@ -101,21 +80,21 @@ func parseRequest(raw []byte, r *Request, fields []Field, lim Limits) *Error {
 			}
 			lengths++
 			r.ContentLength = n
-		case equalFold(f.Name, "Transfer-Encoding"):
+		case ascii.EqualFold(f.Name, "Transfer-Encoding"):
 			if te != "" {
 				return refuse(400, "several Transfer-Encoding fields")
 			}
 			te = f.Value
-		case equalFold(f.Name, "Connection"):
+		case ascii.EqualFold(f.Name, "Connection"):
 			if connection == "" {
 				connection = f.Value
 			} else {
 				connection += "," + f.Value
 			}
-		case equalFold(f.Name, "Upgrade"):
+		case ascii.EqualFold(f.Name, "Upgrade"):
 			upgrade = f.Value
-		case equalFold(f.Name, "Expect"):
-			if !equalFold(f.Value, "100-continue") {
+		case ascii.EqualFold(f.Name, "Expect"):
+			if !ascii.EqualFold(f.Value, "100-continue") {
 				return refuse(417, "unsupported expectation "+quote(f.Value))
 			}
 			r.Expect100 = true
@@ -129,7 +108,7 @@ func parseRequest(raw []byte, r *Request, fields []Field, lim Limits) *Error {
 		return refuse(400, "an HTTP/1.1 request needs exactly one Host header")
 	}
 	if te != "" {
-		if !equalFold(te, "chunked") {
+		if !ascii.EqualFold(te, "chunked") {
 			return refuse(501, "unsupported transfer coding "+quote(te)+" (only chunked)")
 		}
 		if lengths > 0 {
@@ -182,7 +161,7 @@ func (r *Request) parseRequestLine(line string) *Error {
 	}
 	// The absolute form (RFC 9112 §3.2.2) is read as its path and query.
 	for _, scheme := range []string{"http://", "https://"} {
-		if len(target) > len(scheme) && equalFold(target[:len(scheme)], scheme) {
+		if len(target) > len(scheme) && ascii.EqualFold(target[:len(scheme)], scheme) {
 			rest := target[len(scheme):]
 			if i := strings.IndexAny(rest, "/?"); i >= 0 {
 				target = rest[i:]

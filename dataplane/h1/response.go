@@ -1,6 +1,10 @@
 package h1
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/switchyard-io/switchyard/internal/ascii"
+)
 
 // response is an upstream's response head, parsed for its framing; the
 // fields are copied to the client as they were received, less the
@@ -37,18 +41,18 @@ func parseResponse(head string, r *response, lim Limits, fields []Field) *Error 
 			return refuse(502, "upstream sent a malformed header: "+err.Reason)
 		}
 		switch {
-		case equalFold(f.Name, "Content-Length"):
+		case ascii.EqualFold(f.Name, "Content-Length"):
 			v, ok := parseLength(f.Value)
 			if !ok || (r.ContentLength >= 0 && v != r.ContentLength) {
 				return refuse(502, "upstream sent an invalid Content-Length")
 			}
 			r.ContentLength = v
-		case equalFold(f.Name, "Transfer-Encoding"):
-			if !equalFold(f.Value, "chunked") {
+		case ascii.EqualFold(f.Name, "Transfer-Encoding"):
+			if !ascii.EqualFold(f.Value, "chunked") {
 				return refuse(502, "upstream sent transfer coding "+quote(f.Value))
 			}
 			r.Chunked = true
-		case equalFold(f.Name, "Connection"):
+		case ascii.EqualFold(f.Name, "Connection"):
 			if r.connection == "" {
 				r.connection = f.Value
 			} else {
