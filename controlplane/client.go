@@ -46,8 +46,22 @@ func New(baseURL, token string, logger *slog.Logger) *Client {
 		logger = slog.Default()
 	}
 	api := client.New(baseURL, token)
-	api.HTTP = &http.Client{} // watches outlive any fixed timeout; every call carries a deadline
+	// Watches outlive any fixed timeout (every call carries a deadline), and
+	// each watched key or service holds a connection: keep enough idle ones
+	// that a long poll answered does not cost a new connection to the next.
+	api.HTTP = &http.Client{Transport: newTransport()}
 	return &Client{api: api, Logger: logger, PollTimeout: watch.DefaultTimeout, CallTimeout: DefaultCallTimeout}
+}
+
+// maxIdlePerHost is how many idle connections to the control plane are
+// kept: watches (one per key or service) plus a few calls in flight.
+const maxIdlePerHost = 32
+
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxIdlePerHost
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	return t
 }
 
 // The ports, each sharing its Client.

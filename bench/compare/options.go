@@ -16,14 +16,18 @@ type options struct {
 	Duration        time.Duration
 	VariantRounds   int
 	VariantDuration time.Duration
-	C1Duration      time.Duration
-	Warmup          time.Duration
-	Connections     int
-	Threads         int
-	Variants        []string
-	Profile         string // directory for the gateway's profiles; "" = none
-	Bin             string // the switchyard binary; "" = build one
-	Nginx, Wrk      string
+	// PacedRounds are the equal-load rounds per variant (0: none), each
+	// target at PacedShare of nginx's saturated req/s.
+	PacedRounds int
+	PacedShare  float64
+	C1Duration  time.Duration
+	Warmup      time.Duration
+	Connections int
+	Threads     int
+	Variants    []string
+	Profile     string // directory for the gateway's profiles; "" = none
+	Bin         string // the switchyard binary; "" = build one
+	Nginx, Wrk  string
 }
 
 // variantNames are the variants the harness knows, in the order it runs them.
@@ -57,6 +61,28 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 		}
 		return def
 	}
+	envCount := func(key string, def int) int {
+		if v := getenv(key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				errs = append(errs, fmt.Sprintf("%s=%q: want 0 or a positive integer", key, v))
+				return def
+			}
+			return n
+		}
+		return def
+	}
+	envShare := func(key string, def float64) float64 {
+		if v := getenv(key); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 || f > 1 {
+				errs = append(errs, fmt.Sprintf("%s=%q: want a share above 0 and at most 1, such as 0.6", key, v))
+				return def
+			}
+			return f
+		}
+		return def
+	}
 	envStr := func(key, def string) string {
 		if v := getenv(key); v != "" {
 			return v
@@ -68,6 +94,8 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.DurationVar(&o.Duration, "duration", envDur("DURATION", 10*time.Second), "wrk duration of a base round (env DURATION, e.g. 10s or 10)")
 	fs.IntVar(&o.VariantRounds, "variant-rounds", envInt("VARIANT_ROUNDS", 3), "rounds of the other variants (env VARIANT_ROUNDS)")
 	fs.DurationVar(&o.VariantDuration, "variant-duration", envDur("VARIANT_DURATION", 8*time.Second), "wrk duration of their rounds (env VARIANT_DURATION)")
+	fs.IntVar(&o.PacedRounds, "paced-rounds", envCount("PACED_ROUNDS", 3), "equal-load rounds per variant, 0 for none (env PACED_ROUNDS)")
+	fs.Float64Var(&o.PacedShare, "paced-share", envShare("PACED_SHARE", 0.6), "the equal load as a share of nginx's saturated req/s (env PACED_SHARE)")
 	fs.DurationVar(&o.C1Duration, "c1-duration", envDur("C1_DURATION", 5*time.Second), "wrk duration of the one-connection latency round per target (env C1_DURATION)")
 	fs.DurationVar(&o.Warmup, "warmup", envDur("WARMUP", 2*time.Second), "unreported warm-up load per target and variant (env WARMUP)")
 	fs.IntVar(&o.Connections, "connections", envInt("CONNECTIONS", 64), "wrk connections (env CONNECTIONS)")
@@ -98,6 +126,9 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	}
 	if o.Rounds < 1 || o.VariantRounds < 1 || o.Connections < 1 || o.Threads < 1 {
 		errs = append(errs, "rounds, variant rounds, connections and threads must be at least 1")
+	}
+	if o.PacedRounds < 0 || o.PacedShare <= 0 || o.PacedShare > 1 {
+		errs = append(errs, "paced rounds must be at least 0 and the paced share above 0 and at most 1")
 	}
 	if o.Threads > o.Connections {
 		errs = append(errs, fmt.Sprintf("threads (%d) must not exceed connections (%d): wrk needs a connection per thread", o.Threads, o.Connections))

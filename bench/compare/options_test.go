@@ -18,7 +18,8 @@ func TestParseOptions(t *testing.T) {
 	}{
 		{name: "defaults: about six minutes", check: func(o options) bool {
 			return o.Rounds == 5 && o.Duration == 10*time.Second && o.VariantRounds == 3 && o.VariantDuration == 8*time.Second &&
-				o.C1Duration == 5*time.Second && o.Connections == 64 && o.Threads == 2 && reflect.DeepEqual(o.Variants, variantNames) && o.Profile == ""
+				o.C1Duration == 5*time.Second && o.Connections == 64 && o.Threads == 2 && reflect.DeepEqual(o.Variants, variantNames) && o.Profile == "" &&
+				o.PacedRounds == 3 && o.PacedShare == 0.6
 		}},
 		{name: "environment: seconds or Go durations", env: map[string]string{"ROUNDS": "3", "DURATION": "7", "VARIANT_DURATION": "1m", "CONNECTIONS": "128", "THREADS": "4", "PROFILE": "/tmp/p", "VARIANTS": "base, rules50"},
 			check: func(o options) bool {
@@ -27,6 +28,10 @@ func TestParseOptions(t *testing.T) {
 			}},
 		{name: "flags win over the environment", args: []string{"-rounds", "2", "-duration", "3s"}, env: map[string]string{"ROUNDS": "9", "DURATION": "9s"},
 			check: func(o options) bool { return o.Rounds == 2 && o.Duration == 3*time.Second }},
+		{name: "paced rounds off, another share", env: map[string]string{"PACED_ROUNDS": "0", "PACED_SHARE": "0.5"},
+			check: func(o options) bool { return o.PacedRounds == 0 && o.PacedShare == 0.5 }},
+		{name: "paced share beyond saturation", env: map[string]string{"PACED_SHARE": "1.5"}, wantErr: `PACED_SHARE="1.5": want a share above 0 and at most 1`},
+		{name: "negative paced rounds", args: []string{"-paced-rounds", "-1"}, wantErr: "paced rounds must be at least 0"},
 		{name: "bad number", env: map[string]string{"ROUNDS": "many"}, wantErr: `ROUNDS="many": want a positive integer`},
 		{name: "bad duration", env: map[string]string{"DURATION": "soon"}, wantErr: `DURATION="soon"`},
 		{name: "too short for wrk", args: []string{"-c1-duration", "200ms"}, wantErr: "wrk needs at least 1s"},

@@ -71,7 +71,7 @@ func printVariant(w io.Writer, vr *variantResult, o options) {
 		o.Connections, o.Threads, vr.rounds, vr.duration, newVersion)
 	fmt.Fprintf(w, "   %s\n\n", vr.routing)
 	sm := summarize(vr)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "round\ttarget\treq/s\tp50\tp99\terrors\tgw/nginx req/s\tgw/nginx p99\t")
 	for round := 1; round <= vr.rounds; round++ {
 		var gw, ng *sample
@@ -120,6 +120,12 @@ func printVariant(w io.Writer, vr *variantResult, o options) {
 	} else {
 		fmt.Fprintf(w, "   -c1: a target failed, no added latency\n")
 	}
+	printPaced(w, vr)
+}
+
+// newTable is the right-aligned table every report section uses.
+func newTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 }
 
 func verdict(ok bool) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,12 @@ type variantResult struct {
 	routing  string
 	samples  []sample
 	c1       []sample
+	// paced are the equal-load rounds: every target at one pace, wrk
+	// pausing pacedDelay before each request of a connection, aimed at
+	// pacedRate req/s.
+	paced      []sample
+	pacedDelay time.Duration
+	pacedRate  float64
 }
 
 // wrkRun is one load: connections, threads, duration, the variant's request.
@@ -99,7 +106,7 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 	if err != nil {
 		return nil, err
 	}
-	load := func(target string, connections, threads int, d time.Duration) (wrkResult, error) {
+	loadWith := func(script, target string, connections, threads int, d time.Duration) (wrkResult, error) {
 		r, _, err := runWrk(ctx, s.o.Wrk, wrkRun{url: s.url(target, v), script: script, connections: connections, threads: threads, duration: d})
 		if err != nil && ctx.Err() == nil {
 			// A process that died makes every later round meaningless.
@@ -108,6 +115,9 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 			}
 		}
 		return r, err
+	}
+	load := func(target string, connections, threads int, d time.Duration) (wrkResult, error) {
+		return loadWith(script, target, connections, threads, d)
 	}
 	if s.o.Warmup >= time.Second {
 		for _, t := range targets {
@@ -126,6 +136,9 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 			vr.samples = append(vr.samples, sample{round: round, target: t, res: r, err: err})
 			fmt.Fprintf(progress, "%s round %d/%d %-7s %s\n", v.name, round, rounds, t, brief(r, err))
 		}
+	}
+	if err := s.pacedRounds(vr, dur, loadWith, progress); err != nil {
+		return vr, err
 	}
 	for _, t := range targets {
 		r, err := load(t, 1, 1, s.o.C1Duration)
@@ -148,7 +161,7 @@ func brief(r wrkResult, err error) string {
 
 // failed reports whether any load of vr failed.
 func (vr *variantResult) failed() bool {
-	for _, s := range append(append([]sample(nil), vr.samples...), vr.c1...) {
+	for _, s := range slices.Concat(vr.samples, vr.c1, vr.paced) {
 		if s.err != nil {
 			return true
 		}

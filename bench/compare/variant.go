@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // variant is one comparison: what the load sends and the rule both proxies
@@ -52,8 +53,17 @@ func (v variant) probe(url string, header map[string]string) probeRequest {
 
 // wrkScript writes the Lua script wrk needs for a request other than a
 // plain GET, and returns its path ("" for none).
-func (v variant) wrkScript(dir string) (string, error) {
-	if v.method == "GET" && v.body == "" {
+func (v variant) wrkScript(dir string) (string, error) { return v.script(dir, 0) }
+
+// pacedScript is wrkScript with a pause of delay before each request a
+// connection sends (wrk's delay() hook): a load at a set pace rather than
+// as fast as the target answers.
+func (v variant) pacedScript(dir string, delay time.Duration) (string, error) {
+	return v.script(dir, max(delay, time.Millisecond))
+}
+
+func (v variant) script(dir string, delay time.Duration) (string, error) {
+	if v.method == "GET" && v.body == "" && delay == 0 {
 		return "", nil
 	}
 	var b strings.Builder
@@ -62,6 +72,11 @@ func (v variant) wrkScript(dir string) (string, error) {
 		fmt.Fprintf(&b, "wrk.body = %q\n", v.body)
 		b.WriteString(`wrk.headers["Content-Type"] = "application/json"` + "\n")
 	}
-	path := filepath.Join(dir, "wrk-"+v.name+".lua")
+	name := "wrk-" + v.name + ".lua"
+	if delay > 0 {
+		fmt.Fprintf(&b, "function delay() return %d end\n", delay.Milliseconds())
+		name = "wrk-" + v.name + "-paced.lua"
+	}
+	path := filepath.Join(dir, name)
 	return path, os.WriteFile(path, []byte(b.String()), 0o644)
 }
