@@ -164,7 +164,7 @@ func (r *Rules) apply(e *switchyard.ConfigEntry, source string) error {
 		} else {
 			global = next
 		}
-		compiled, err = rule.Compile(rule.Assemble(partial, global))
+		compiled, err = rule.CompileLoaded(partial, global)
 	}
 	now := r.now()
 	if err != nil {
