@@ -39,11 +39,17 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	var o options
 	var variants string
 	var errs []string
-	envInt := func(key string, def int) int {
+	// envInt reads key as an integer of at least least (1: positive, 0:
+	// zero allowed), else def.
+	envInt := func(key string, def, least int) int {
 		if v := getenv(key); v != "" {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				errs = append(errs, fmt.Sprintf("%s=%q: want a positive integer", key, v))
+			if err != nil || n < least {
+				want := "a positive integer"
+				if least == 0 {
+					want = "0 or a positive integer"
+				}
+				errs = append(errs, fmt.Sprintf("%s=%q: want %s", key, v, want))
 				return def
 			}
 			return n
@@ -58,17 +64,6 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 				return def
 			}
 			return d
-		}
-		return def
-	}
-	envCount := func(key string, def int) int {
-		if v := getenv(key); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				errs = append(errs, fmt.Sprintf("%s=%q: want 0 or a positive integer", key, v))
-				return def
-			}
-			return n
 		}
 		return def
 	}
@@ -90,16 +85,16 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 		return def
 	}
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.IntVar(&o.Rounds, "rounds", envInt("ROUNDS", 5), "alternating rounds of the base variant (env ROUNDS)")
+	fs.IntVar(&o.Rounds, "rounds", envInt("ROUNDS", 5, 1), "alternating rounds of the base variant (env ROUNDS)")
 	fs.DurationVar(&o.Duration, "duration", envDur("DURATION", 10*time.Second), "wrk duration of a base round (env DURATION, e.g. 10s or 10)")
-	fs.IntVar(&o.VariantRounds, "variant-rounds", envInt("VARIANT_ROUNDS", 3), "rounds of the other variants (env VARIANT_ROUNDS)")
+	fs.IntVar(&o.VariantRounds, "variant-rounds", envInt("VARIANT_ROUNDS", 3, 1), "rounds of the other variants (env VARIANT_ROUNDS)")
 	fs.DurationVar(&o.VariantDuration, "variant-duration", envDur("VARIANT_DURATION", 8*time.Second), "wrk duration of their rounds (env VARIANT_DURATION)")
-	fs.IntVar(&o.PacedRounds, "paced-rounds", envCount("PACED_ROUNDS", 3), "equal-load rounds per variant, 0 for none (env PACED_ROUNDS)")
+	fs.IntVar(&o.PacedRounds, "paced-rounds", envInt("PACED_ROUNDS", 3, 0), "equal-load rounds per variant, 0 for none (env PACED_ROUNDS)")
 	fs.Float64Var(&o.PacedShare, "paced-share", envShare("PACED_SHARE", 0.6), "the equal load as a share of nginx's saturated req/s (env PACED_SHARE)")
 	fs.DurationVar(&o.C1Duration, "c1-duration", envDur("C1_DURATION", 5*time.Second), "wrk duration of the one-connection latency round per target (env C1_DURATION)")
 	fs.DurationVar(&o.Warmup, "warmup", envDur("WARMUP", 2*time.Second), "unreported warm-up load per target and variant (env WARMUP)")
-	fs.IntVar(&o.Connections, "connections", envInt("CONNECTIONS", 64), "wrk connections (env CONNECTIONS)")
-	fs.IntVar(&o.Threads, "threads", envInt("THREADS", 2), "wrk threads (env THREADS)")
+	fs.IntVar(&o.Connections, "connections", envInt("CONNECTIONS", 64, 1), "wrk connections (env CONNECTIONS)")
+	fs.IntVar(&o.Threads, "threads", envInt("THREADS", 2, 1), "wrk threads (env THREADS)")
 	fs.StringVar(&variants, "variants", envStr("VARIANTS", strings.Join(variantNames, ",")), "variants to run: base, inspector, rules50 (env VARIANTS)")
 	fs.StringVar(&o.Profile, "profile", getenv("PROFILE"), "directory for CPU, allocation and heap profiles of the gateway (env PROFILE)")
 	fs.StringVar(&o.Bin, "bin", getenv("SWITCHYARD_BIN"), "switchyard binary (env SWITCHYARD_BIN; default: build ./cmd/switchyard)")

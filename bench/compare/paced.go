@@ -67,7 +67,7 @@ func printPaced(w io.Writer, vr *variantResult) {
 	if len(vr.paced) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\n   equal load: every target paced to about %.0f req/s (%d ms between a connection's requests)\n", vr.pacedRate, vr.pacedDelay.Milliseconds())
+	fmt.Fprintf(w, "\n   equal load: every target paced, %d ms between a connection's requests (aimed at %.0f req/s; the answer's time adds to the pause, so each row shows the rate it reached)\n", vr.pacedDelay.Milliseconds(), vr.pacedRate)
 	tw := newTable(w)
 	fmt.Fprintln(tw, "round\ttarget\treq/s\tp50\tp99\terrors\tgw/nginx p99\t")
 	byRound := map[int]map[string]sample{}

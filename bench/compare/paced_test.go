@@ -61,7 +61,7 @@ func TestPrintPaced(t *testing.T) {
 	}}
 	var b strings.Builder
 	printPaced(&b, vr)
-	for _, w := range []string{"about 12000 req/s (5 ms", "0.75×", "gateway equal or better"} {
+	for _, w := range []string{"5 ms between a connection's requests (aimed at 12000 req/s", "0.75×", "gateway equal or better"} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("report lacks %q:\n%s", w, b.String())
 		}
