@@ -77,8 +77,17 @@ func (p procInfo) gone() bool { return p.state == 'Z' || p.state == 'X' || p.sta
 
 // is reports whether the process is r's: alive, with r's command line and,
 // once known, r's start time. A pid the kernel reused fails one or both.
+// A process that is exiting has released its memory and shows an empty
+// command line before it turns zombie; with the start time known it is
+// still r's (and still running), so a stop does not report it gone early.
 func (r *record) is(p procInfo) bool {
-	return !p.gone() && slices.Equal(p.argv, r.Argv) && (r.ProcStart == 0 || p.start == r.ProcStart)
+	if p.gone() {
+		return false
+	}
+	if r.ProcStart != 0 {
+		return p.start == r.ProcStart && (p.argv == nil || slices.Equal(p.argv, r.Argv))
+	}
+	return slices.Equal(p.argv, r.Argv)
 }
 
 // alive reports whether r's process runs.

@@ -96,3 +96,33 @@ func TestSplitCmdline(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordIs: a process is a record's by start time and command line; an
+// exiting one (empty command line, not yet a zombie) is still its own, so a
+// stop waits for it; a reused pid or an ended process is not.
+func TestRecordIs(t *testing.T) {
+	argv := []string{"/bin/svc", "serve"}
+	known := &record{Argv: argv, ProcStart: 100}
+	unknown := &record{Argv: argv}
+	tests := []struct {
+		name string
+		r    *record
+		p    procInfo
+		want bool
+	}{
+		{"Running", known, procInfo{state: 'S', start: 100, argv: argv}, true},
+		{"Exiting", known, procInfo{state: 'R', start: 100}, true},
+		{"Zombie", known, procInfo{state: 'Z', start: 100}, false},
+		{"PidReused", known, procInfo{state: 'S', start: 200, argv: argv}, false},
+		{"OtherCommand", known, procInfo{state: 'S', start: 100, argv: []string{"/bin/sh"}}, false},
+		{"StartUnknown", unknown, procInfo{state: 'S', start: 7, argv: argv}, true},
+		{"StartUnknownEmpty", unknown, procInfo{state: 'S', start: 7}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.r.is(tt.p); got != tt.want {
+				t.Fatalf("is(%+v) = %v, want %v", tt.p, got, tt.want)
+			}
+		})
+	}
+}
