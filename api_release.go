@@ -162,6 +162,14 @@ type ReleaseView struct {
 	ReleaseAccess
 }
 
+// ReleaseTable is one page of the release table (发布列表), newest first.
+type ReleaseTable struct {
+	Items  []*ReleaseView `json:"items"`
+	Total  int            `json:"total" doc:"how many releases the filter matches, on every page"`
+	Offset int            `json:"offset"`
+	Limit  int            `json:"limit"`
+}
+
 // ReleaseStatus is what an open release page polls (every few seconds) to
 // notice at once that the release changed underneath it or that its lock
 // changed hands.

@@ -169,10 +169,19 @@ func (l *ReleaseLock) Shown() string {
 	return l.Holder
 }
 
-// ReleaseFilter narrows FindReleases.
+// ReleaseFilter narrows FindReleases and CountReleases. Empty fields match
+// everything; a non-nil empty Groups matches nothing.
 type ReleaseFilter struct {
 	Group  string
-	Groups []string // any of these groups (nil = all)
+	Groups []string       // any of these groups (nil = all)
+	Types  []ReleaseType  // any of these types
+	States []ReleaseState // any of these states (StateNew for never executed)
+	// Search matches releases whose name, description or app contains it,
+	// ignoring ASCII case.
+	Search string
+	// Offset skips that many releases of the order; Limit caps the page
+	// (0 = all). CountReleases ignores both.
+	Offset, Limit int
 }
 
 // ReleaseStore keeps releases, their history and their locks.
@@ -183,8 +192,10 @@ type ReleaseStore interface {
 	CreateRelease(ctx context.Context, r *Release) error
 	// FindRelease returns a release by name; CodeNotFound if none.
 	FindRelease(ctx context.Context, name string) (*Release, error)
-	// FindReleases lists releases, newest first.
+	// FindReleases lists releases, newest first (then by name).
 	FindReleases(ctx context.Context, f ReleaseFilter) ([]*Release, error)
+	// CountReleases counts the releases f matches, ignoring its paging.
+	CountReleases(ctx context.Context, f ReleaseFilter) (int, error)
 	// UpdateRelease saves r if its revision matches (CodeConflict if not)
 	// and, when h is not nil, appends h to the history in the same
 	// transaction: an operation is recorded completely or not at all. A
@@ -200,8 +211,9 @@ type ReleaseStore interface {
 	// theirs (the same holder in the same session: renewing keeps Since);
 	// otherwise it returns the current lock and CodeConflict.
 	AcquireReleaseLock(ctx context.Context, l *ReleaseLock, now time.Time) (*ReleaseLock, error)
-	// ReleaseLocks lists the locks not expired at now, by release name.
-	ReleaseLocks(ctx context.Context, now time.Time) ([]*ReleaseLock, error)
+	// ReleaseLocks lists the locks not expired at now, by release name:
+	// of the named releases, or of every release when names is nil.
+	ReleaseLocks(ctx context.Context, now time.Time, names []string) ([]*ReleaseLock, error)
 	// FindReleaseLock returns the lock (nil if none or expired at now).
 	FindReleaseLock(ctx context.Context, name string, now time.Time) (*ReleaseLock, error)
 	// ReleaseReleaseLock removes the lock if holder holds it in session

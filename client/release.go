@@ -17,6 +17,17 @@ func (c *Client) Releases(ctx context.Context, group string) ([]*switchyard.Rele
 	return out, c.Do(ctx, "GET", "/api/releases"+q("group", group), nil, &out)
 }
 
+// ReleaseTable is one page of the release table; query holds its filters
+// and paging (group, types, states, q, offset, limit).
+func (c *Client) ReleaseTable(ctx context.Context, query url.Values) (*switchyard.ReleaseTable, error) {
+	var out switchyard.ReleaseTable
+	path := "/api/release-table"
+	if len(query) > 0 {
+		path += "?" + query.Encode()
+	}
+	return &out, c.Do(ctx, "GET", path, nil, &out)
+}
+
 // CreateRelease creates a release.
 func (c *Client) CreateRelease(ctx context.Context, nr switchyard.NewRelease) (*switchyard.Release, error) {
 	var out switchyard.Release

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +14,9 @@ import (
 // releaseRoutes are the release console (document 003).
 func (s *Server) releaseRoutes() []*Route {
 	return []*Route{
-		Op(Route{Method: "GET", Path: "/api/releases", Access: SignedIn, Tag: "releases", Summary: "The release table (发布列表), newest first"}, s.listReleases),
+		Op(Route{Method: "GET", Path: "/api/releases", Access: SignedIn, Tag: "releases", Summary: "Every release, newest first, unpaged (the console pages with /api/release-table)"}, s.listReleases),
+		Op(Route{Method: "GET", Path: "/api/release-table", Access: SignedIn, Tag: "releases",
+			Summary: "The release table (发布列表) one page at a time, newest first, filtered by group, types, states and a search, with the total"}, s.releaseTable),
 		Op(Route{Method: "POST", Path: "/api/releases", Access: Operator, Action: "release.create", Tag: "releases", Status: http.StatusCreated,
 			Summary: "Create a release (新建发布) of a group you belong to"}, s.createRelease),
 		Op(Route{Method: "GET", Path: "/api/releases/{name}", Access: SignedIn, Tag: "releases", Summary: "A release with its form and its lock"}, s.getRelease),
@@ -62,11 +65,62 @@ type listReleasesIn struct {
 }
 
 func (s *Server) listReleases(c *Call, in *listReleasesIn) (*[]*switchyard.ReleaseView, error) {
-	list, err := s.Releases.List(c.R.Context(), in.Group)
+	list, err := s.Releases.List(c.R.Context(), switchyard.ReleaseFilter{Group: in.Group})
+	s.allow(c, list)
+	return &list, err
+}
+
+type releaseTableIn struct {
+	Group  string   `query:"group"`
+	Types  []string `query:"types" doc:"comma-separated: BLUE_GREEN,GRAY,MIXED"`
+	States []string `query:"states" doc:"comma-separated: NEW (never executed),FALLBACK,RELEASED,ROLLED_BACK,ENDED"`
+	Search string   `query:"q" doc:"part of the name, description or app, any case"`
+	Offset int      `query:"offset" doc:"releases to skip, default 0"`
+	Limit  int      `query:"limit" doc:"1-500, default 20"`
+}
+
+// releaseTable is the console's release table, a page at a time with its
+// filters on the server: the unpaged list grows with every release (10,000
+// are 12 MB), a page does not.
+func (s *Server) releaseTable(c *Call, in *releaseTableIn) (*switchyard.ReleaseTable, error) {
+	if len(in.Search) > 200 {
+		return nil, switchyard.FieldErrorf("q", "param.range", "q must be at most 200 bytes")
+	}
+	f := switchyard.ReleaseFilter{Group: in.Group, Search: in.Search, Offset: in.Offset, Limit: cmp.Or(in.Limit, 20)}
+	for _, t := range in.Types {
+		rt := switchyard.ReleaseType(t)
+		if rt != switchyard.BlueGreen && rt != switchyard.Gray && rt != switchyard.Mixed {
+			return nil, switchyard.FieldErrorf("types", "param.invalid", "types: %q is not BLUE_GREEN, GRAY or MIXED", switchyard.Truncate(t, 40))
+		}
+		f.Types = append(f.Types, rt)
+	}
+	for _, st := range in.States {
+		rs, ok := tableStates[st]
+		if !ok {
+			return nil, switchyard.FieldErrorf("states", "param.invalid", "states: %q is not NEW, FALLBACK, RELEASED, ROLLED_BACK or ENDED", switchyard.Truncate(st, 40))
+		}
+		f.States = append(f.States, rs)
+	}
+	t, err := s.Releases.Table(c.R.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	s.allow(c, t.Items)
+	return t, nil
+}
+
+// tableStates names the states in a query; the never-executed state,
+// empty in the store, is NEW.
+var tableStates = map[string]switchyard.ReleaseState{
+	"NEW": switchyard.StateNew, string(switchyard.StateFallback): switchyard.StateFallback, string(switchyard.StateReleased): switchyard.StateReleased,
+	string(switchyard.StateRolledBack): switchyard.StateRolledBack, string(switchyard.StateEnded): switchyard.StateEnded,
+}
+
+// allow fills in what the caller may do with each release of a list.
+func (s *Server) allow(c *Call, list []*switchyard.ReleaseView) {
 	for _, v := range list {
 		v.ReleaseAccess = release.Allowed(c.R.Context(), c.User(), &v.Release, v.Lock)
 	}
-	return &list, err
 }
 
 type createReleaseIn struct {

@@ -16,9 +16,9 @@ import (
 	"github.com/switchyard-io/switchyard/store/storetest"
 )
 
-// BenchmarkList is the release table under the API: Service.List of 10,000
-// releases (one query for the releases, one for every live lock, one
-// look-up per creator or executor), every group and one group, on SQLite
+// BenchmarkList is the release table under the API with 10,000 releases:
+// Service.List unpaged (every group, one group) and Service.Table a page of
+// 20 (the first, the last, a search, a state), on SQLite
 // and on PostgreSQL (skipped, saying why, when SWITCHYARD_TEST_POSTGRES is
 // unset).
 func BenchmarkList(b *testing.B) {
@@ -52,18 +52,39 @@ func BenchmarkList(b *testing.B) {
 				}
 			}
 			svc := release.New(st, nil, nil, slog.New(slog.DiscardHandler))
-			for _, c := range []struct{ name, group string }{{"all", ""}, {"group", "group007"}} {
+			cases := []struct {
+				name  string
+				f     switchyard.ReleaseFilter
+				paged bool
+			}{
+				{"all", switchyard.ReleaseFilter{}, false},
+				{"group", switchyard.ReleaseFilter{Group: "group007"}, false},
+				{"page-first", switchyard.ReleaseFilter{Limit: 20}, true},
+				{"page-last", switchyard.ReleaseFilter{Offset: 9980, Limit: 20}, true},
+				{"page-search", switchyard.ReleaseFilter{Search: "R099", Limit: 20}, true},
+				{"page-state", switchyard.ReleaseFilter{States: []switchyard.ReleaseState{switchyard.StateNew}, Limit: 20}, true},
+			}
+			for _, c := range cases {
 				b.Run(c.name, func(b *testing.B) {
 					b.ReportAllocs()
 					var lat []time.Duration
 					n := 0
 					for b.Loop() {
 						start := time.Now()
-						list, err := svc.List(b.Context(), c.group)
-						if err != nil {
-							b.Fatal(err)
+						if c.paged {
+							t, err := svc.Table(b.Context(), c.f)
+							if err != nil {
+								b.Fatal(err)
+							}
+							n = len(t.Items)
+						} else {
+							list, err := svc.List(b.Context(), c.f)
+							if err != nil {
+								b.Fatal(err)
+							}
+							n = len(list)
 						}
-						lat, n = append(lat, time.Since(start)), len(list)
+						lat = append(lat, time.Since(start))
 					}
 					slices.Sort(lat)
 					b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Microseconds())/1000, "p99-ms")

@@ -157,7 +157,7 @@ func TestEndedReleaseHoldsNoLock(t *testing.T) {
 	if l, _ := e.store.FindReleaseLock(t.Context(), "r", e.clock.now()); l != nil {
 		t.Fatalf("the ended release still holds %+v", l)
 	}
-	list, _ := e.svc.List(t.Context(), "")
+	list, _ := e.svc.List(t.Context(), switchyard.ReleaseFilter{})
 	for _, v := range list {
 		if (v.Lock != nil) != (v.Name == "other") {
 			t.Fatalf("list: %s has lock %+v", v.Name, v.Lock)
@@ -212,7 +212,7 @@ func TestDisplayNamesInViews(t *testing.T) {
 		t.Fatalf("view of r: %+v lock %+v", v, v.Lock)
 	}
 	// Three people in the table: its names come from one read of the users.
-	list, _ := e.svc.List(t.Context(), "")
+	list, _ := e.svc.List(t.Context(), switchyard.ReleaseFilter{})
 	for _, v := range list {
 		if v.Name == "w" && (v.CreatedByName != "alice" || v.ExecutedByName != "workflow/EXE-001" || v.Lock.HolderName != "workflow/EXE-001") {
 			t.Fatalf("view of w: %+v lock %+v", v, v.Lock)

@@ -130,14 +130,21 @@ func (s *Service) Get(ctx context.Context, name string) (*switchyard.ReleaseView
 	return v, nil
 }
 
-// List lists releases with their locks (none on an ended release), newest
-// first; group "" lists every group.
-func (s *Service) List(ctx context.Context, group string) ([]*switchyard.ReleaseView, error) {
-	list, err := s.Store.FindReleases(ctx, switchyard.ReleaseFilter{Group: group})
+// List lists the releases f matches with their locks (none on an ended
+// release), newest first.
+func (s *Service) List(ctx context.Context, f switchyard.ReleaseFilter) ([]*switchyard.ReleaseView, error) {
+	list, err := s.Store.FindReleases(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	locks, err := s.Store.ReleaseLocks(ctx, s.Now())
+	var names []string // a page asks for its own locks, a long list for all
+	if len(list) <= MaxTablePage {
+		names = make([]string, len(list))
+		for i, r := range list {
+			names[i] = r.Name
+		}
+	}
+	locks, err := s.Store.ReleaseLocks(ctx, s.Now(), names)
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +163,31 @@ func (s *Service) List(ctx context.Context, group string) ([]*switchyard.Release
 	s.nameViews(ctx, out)
 	return out, nil
 }
+
+// Table is one page of the release table: the releases f matches from
+// f.Offset, at most f.Limit (1..MaxTablePage), and how many match in all.
+func (s *Service) Table(ctx context.Context, f switchyard.ReleaseFilter) (*switchyard.ReleaseTable, error) {
+	if f.Limit < 1 || f.Limit > MaxTablePage {
+		return nil, switchyard.FieldErrorf("limit", "param.range", "limit must be between 1 and %d", MaxTablePage)
+	}
+	if f.Offset < 0 {
+		return nil, switchyard.FieldErrorf("offset", "param.range", "offset must not be negative")
+	}
+	total, err := s.Store.CountReleases(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	items := []*switchyard.ReleaseView{}
+	if f.Offset < total {
+		if items, err = s.List(ctx, f); err != nil {
+			return nil, err
+		}
+	}
+	return &switchyard.ReleaseTable{Items: items, Total: total, Offset: f.Offset, Limit: f.Limit}, nil
+}
+
+// MaxTablePage is the most releases one page of the table holds.
+const MaxTablePage = 500
 
 // nameViews fills in the display names of the creators and executors (the
 // lock carries its holder's): the user name when a user has none or is

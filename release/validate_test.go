@@ -141,7 +141,7 @@ func TestNothingTypedIsTrimmed(t *testing.T) {
 	}
 	_, err := e.svc.Create(t.Context(), alice, switchyard.NewRelease{Name: "r", Subscription: switchyard.Partial, Group: group, App: gwID, Spec: spaced})
 	wantRefused("create", err)
-	if list, _ := e.svc.List(t.Context(), ""); len(list) != 0 {
+	if list, _ := e.svc.List(t.Context(), switchyard.ReleaseFilter{}); len(list) != 0 {
 		t.Fatal("a refused create stored the release")
 	}
 	r := e.create(t, "r", alice)
@@ -193,7 +193,7 @@ func TestCreateValidations(t *testing.T) {
 	if se := switchyard.AsError(err); se == nil || se.Field != "app" || se.Reason != "release.app.taken" {
 		t.Fatalf("group + app unique: %v", err)
 	}
-	if list, _ := e.svc.List(t.Context(), ""); len(list) != 1 {
+	if list, _ := e.svc.List(t.Context(), switchyard.ReleaseFilter{}); len(list) != 1 {
 		t.Fatalf("refused creates stored something: %d releases", len(list))
 	}
 }

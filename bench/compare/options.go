@@ -26,6 +26,7 @@ type options struct {
 	Threads     int
 	Variants    []string
 	Profile     string // directory for the gateway's profiles; "" = none
+	GatewayGC   string // GOGC of the gateway process alone; "" = the gateway's own default
 	Bin         string // the switchyard binary; "" = build one
 	Nginx, Wrk  string
 }
@@ -97,6 +98,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.Threads, "threads", envInt("THREADS", 2, 1), "wrk threads (env THREADS)")
 	fs.StringVar(&variants, "variants", envStr("VARIANTS", strings.Join(variantNames, ",")), "variants to run: base, inspector, rules50 (env VARIANTS)")
 	fs.StringVar(&o.Profile, "profile", getenv("PROFILE"), "directory for CPU, allocation and heap profiles of the gateway (env PROFILE)")
+	fs.StringVar(&o.GatewayGC, "gateway-gogc", getenv("GATEWAY_GOGC"), "GOGC of the gateway process only, e.g. 100 to compare with Go's default (env GATEWAY_GOGC)")
 	fs.StringVar(&o.Bin, "bin", getenv("SWITCHYARD_BIN"), "switchyard binary (env SWITCHYARD_BIN; default: build ./cmd/switchyard)")
 	fs.StringVar(&o.Nginx, "nginx", getenv("NGINX"), "nginx binary (env NGINX; default: nginx on PATH, then /usr/sbin/nginx)")
 	fs.StringVar(&o.Wrk, "wrk", getenv("WRK"), "wrk binary (env WRK; default: wrk on PATH)")

@@ -197,7 +197,11 @@ func (s *stack) startGateway(ctx context.Context, token string) error {
 		s.pprof = addrs[0]
 		args = append(args, "--pprof", s.pprof)
 	}
-	p, err := s.ps.start("gateway", cleanEnv("SWITCHYARD_TOKEN="+token, "SWITCHYARD_LOG_LEVEL=warn"), s.bin, args...)
+	env := cleanEnv("SWITCHYARD_TOKEN="+token, "SWITCHYARD_LOG_LEVEL=warn")
+	if s.o.GatewayGC != "" {
+		env = append(env, "GOGC="+s.o.GatewayGC)
+	}
+	p, err := s.ps.start("gateway", env, s.bin, args...)
 	if err != nil {
 		return err
 	}

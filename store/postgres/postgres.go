@@ -68,6 +68,9 @@ func (Dialect) IsUniqueViolation(err error) bool {
 // runs prepared itself.
 func (Dialect) KeepPrepared() bool { return false }
 
+// FoldLike implements sqlstore.Dialect.
+func (Dialect) FoldLike() string { return "ILIKE" }
+
 // LockMigrations implements sqlstore.Dialect with a session advisory lock.
 func (Dialect) LockMigrations(ctx context.Context, conn *sql.Conn) (func(), error) {
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockID); err != nil {

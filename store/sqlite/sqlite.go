@@ -106,6 +106,10 @@ func (Dialect) IsUniqueViolation(err error) bool {
 // statement every time it is not prepared.
 func (Dialect) KeepPrepared() bool { return true }
 
+// FoldLike implements sqlstore.Dialect: SQLite's LIKE ignores ASCII case
+// (the store never sets PRAGMA case_sensitive_like).
+func (Dialect) FoldLike() string { return "LIKE" }
+
 // LockMigrations implements sqlstore.Dialect. SQLite serialises writers
 // itself (each migration runs in a BEGIN IMMEDIATE transaction).
 func (Dialect) LockMigrations(context.Context, *sql.Conn) (func(), error) { return func() {}, nil }

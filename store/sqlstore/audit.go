@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/switchyard-io/switchyard"
 )
@@ -46,7 +45,7 @@ func (s *DB) FindAudit(ctx context.Context, f switchyard.AuditFilter) ([]*switch
 		limit = 50
 	}
 	limit = min(limit, 500)
-	var q auditQuery
+	var q conds
 	if f.Actor != "" {
 		q.add("actor = ?", f.Actor)
 	}
@@ -85,7 +84,7 @@ func (s *DB) FindAudit(ctx context.Context, f switchyard.AuditFilter) ([]*switch
 
 // after adds the cursor: entries after the entry before, in the log's
 // order; when no entry has that ID, entries with a lower ID.
-func (s *DB) after(ctx context.Context, q *auditQuery, before string) error {
+func (s *DB) after(ctx context.Context, q *conds, before string) error {
 	var at int64
 	err := s.db.QueryRowContext(ctx, `SELECT at FROM audit_log WHERE id = $1`, before).Scan(&at)
 	switch {
@@ -98,25 +97,6 @@ func (s *DB) after(ctx context.Context, q *auditQuery, before string) error {
 		q.where = append(q.where, "(at, id) < ($"+strconv.Itoa(len(q.args)-1)+", $"+strconv.Itoa(len(q.args))+")")
 	}
 	return nil
-}
-
-// auditQuery collects the conditions of FindAudit and their arguments.
-type auditQuery struct {
-	where []string
-	args  []any
-}
-
-// add adds cond, whose one ? is arg.
-func (q *auditQuery) add(cond string, arg any) {
-	q.args = append(q.args, arg)
-	q.where = append(q.where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(q.args))))
-}
-
-func where(conds []string) string {
-	if len(conds) == 0 {
-		return ""
-	}
-	return ` WHERE ` + strings.Join(conds, " AND ")
 }
 
 func (s *DB) queryAudit(ctx context.Context, q string, args []any) ([]*switchyard.AuditEntry, error) {
@@ -136,10 +116,4 @@ func (s *DB) queryAudit(ctx context.Context, q string, args []any) ([]*switchyar
 		out = append(out, &e)
 	}
 	return out, s.wrap("find audit", rows.Err())
-}
-
-// likePrefix escapes LIKE wildcards in p and appends %.
-func likePrefix(p string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(p) + "%"
 }

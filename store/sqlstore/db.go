@@ -23,6 +23,9 @@ type Dialect interface {
 	// runs prepared: true for a driver that parses every statement again
 	// otherwise, false for one that keeps its own (pgx).
 	KeepPrepared() bool
+	// FoldLike is the operator matching a LIKE pattern ignoring ASCII case:
+	// SQLite's LIKE does, PostgreSQL's ILIKE.
+	FoldLike() string
 }
 
 // DB is a switchyard.Store on a SQL database.

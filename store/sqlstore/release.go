@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
+	"math"
 	"time"
 
 	"github.com/switchyard-io/switchyard"
@@ -55,28 +55,56 @@ func (s *DB) FindRelease(ctx context.Context, name string) (*switchyard.Release,
 	return r, s.wrap("find release", err)
 }
 
-// FindReleases implements switchyard.ReleaseStore.
+// FindReleases implements switchyard.ReleaseStore. The order is the
+// releases_created index's, so a page is read off the index and stops.
 func (s *DB) FindReleases(ctx context.Context, f switchyard.ReleaseFilter) ([]*switchyard.Release, error) {
-	q, args := `SELECT `+releaseColumns+` FROM releases`, []any{}
-	if f.Group != "" {
-		q, args = q+` WHERE grp = $1`, append(args, f.Group)
+	q := releaseConds(f, s.dialect.FoldLike())
+	page := ""
+	if f.Limit > 0 || f.Offset > 0 {
+		limit := f.Limit
+		if limit <= 0 {
+			limit = math.MaxInt32 // both dialects take OFFSET only after a LIMIT
+		}
+		page = ` LIMIT ` + q.arg(limit) + ` OFFSET ` + q.arg(max(f.Offset, 0))
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY created_at DESC, name`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+releaseColumns+` FROM releases`+where(q.where)+` ORDER BY created_at DESC, name`+page, q.args...)
 	if err != nil {
 		return nil, s.wrap("find releases", err)
 	}
-	defer rows.Close()
-	out := []*switchyard.Release{}
-	for rows.Next() {
-		r, err := scanRelease(rows)
-		if err != nil {
-			return nil, s.wrap("scan release", err)
-		}
-		if f.Groups == nil || slices.Contains(f.Groups, r.Group) {
-			out = append(out, r)
-		}
+	out, err := collect(rows, scanRelease)
+	if out == nil {
+		out = []*switchyard.Release{}
 	}
-	return out, s.wrap("find releases", rows.Err())
+	return out, s.wrap("find releases", err)
+}
+
+// CountReleases implements switchyard.ReleaseStore.
+func (s *DB) CountReleases(ctx context.Context, f switchyard.ReleaseFilter) (int, error) {
+	q := releaseConds(f, s.dialect.FoldLike())
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM releases`+where(q.where), q.args...).Scan(&n)
+	return n, s.wrap("count releases", err)
+}
+
+// releaseConds is the WHERE of f; like is the dialect's case-folding LIKE.
+func releaseConds(f switchyard.ReleaseFilter, like string) *conds {
+	q := &conds{}
+	if f.Group != "" {
+		q.add("grp = ?", f.Group)
+	}
+	if f.Groups != nil {
+		in(q, "grp", f.Groups)
+	}
+	if f.Types != nil {
+		in(q, "type", f.Types)
+	}
+	if f.States != nil {
+		in(q, "state", f.States)
+	}
+	if f.Search != "" {
+		q.add(`(name `+like+` ? ESCAPE '\' OR app `+like+` ? ESCAPE '\' OR description `+like+` ? ESCAPE '\')`, likeContains(f.Search))
+	}
+	return q
 }
 
 // UpdateRelease implements switchyard.ReleaseStore.
@@ -222,8 +250,13 @@ func (s *DB) FindReleaseLock(ctx context.Context, name string, now time.Time) (*
 }
 
 // ReleaseLocks implements switchyard.ReleaseStore.
-func (s *DB) ReleaseLocks(ctx context.Context, now time.Time) ([]*switchyard.ReleaseLock, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+lockColumns+` FROM release_locks WHERE expires_at > $1 ORDER BY release_name`, millis(now))
+func (s *DB) ReleaseLocks(ctx context.Context, now time.Time, names []string) ([]*switchyard.ReleaseLock, error) {
+	q := &conds{}
+	q.add("expires_at > ?", millis(now))
+	if names != nil {
+		in(q, "release_name", names)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+lockColumns+` FROM release_locks`+where(q.where)+` ORDER BY release_name`, q.args...)
 	if err != nil {
 		return nil, s.wrap("list release locks", err)
 	}

@@ -120,10 +120,16 @@ func testReleaseLock(t *testing.T, s switchyard.Store) {
 	if cur, _ := s.FindReleaseLock(ctx(t), "r", now.Add(2*time.Minute)); cur != nil {
 		t.Fatalf("expired lock still found: %+v", cur)
 	}
-	if all, err := s.ReleaseLocks(ctx(t), now.Add(80*time.Second)); err != nil || len(all) != 1 || all[0].Release != "r" || all[0].Holder != "alice" || all[0].Session != "session/alice-1" || all[0].HolderName != "Name of alice" {
+	if all, err := s.ReleaseLocks(ctx(t), now.Add(80*time.Second), nil); err != nil || len(all) != 1 || all[0].Release != "r" || all[0].Holder != "alice" || all[0].Session != "session/alice-1" || all[0].HolderName != "Name of alice" {
 		t.Fatalf("ReleaseLocks = %+v, %v", all, err)
 	}
-	if all, err := s.ReleaseLocks(ctx(t), now.Add(2*time.Minute)); err != nil || len(all) != 0 {
+	if named, err := s.ReleaseLocks(ctx(t), now.Add(80*time.Second), []string{"r", "other"}); err != nil || len(named) != 1 || named[0].Release != "r" {
+		t.Fatalf("locks of r and other = %+v, %v", named, err)
+	}
+	if none, err := s.ReleaseLocks(ctx(t), now.Add(80*time.Second), []string{"other"}); err != nil || len(none) != 0 {
+		t.Fatalf("locks of other = %+v, %v", none, err)
+	}
+	if all, err := s.ReleaseLocks(ctx(t), now.Add(2*time.Minute), nil); err != nil || len(all) != 0 {
 		t.Fatalf("ReleaseLocks after expiry = %+v, %v", all, err)
 	}
 	l, err = lease("bob", now.Add(2*time.Minute))

@@ -39,6 +39,7 @@ func Run(t *testing.T, open Open) {
 		{"ConfigConcurrentWriters", testConfigConcurrentWriters},
 		{"Instances", testInstances},
 		{"ReleaseLifecycle", testReleaseLifecycle},
+		{"ReleasePaging", testReleasePaging},
 		{"ReleaseLock", testReleaseLock},
 		{"PublishIntents", testPublishIntents},
 		{"WorkflowVersions", testWorkflowVersions},

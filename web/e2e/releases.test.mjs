@@ -37,6 +37,8 @@ const RUNS = {
     operator: { name: 'li.na', displayName: '李娜' },
     title: '全链路蓝绿灰度发布',
     list: '发布列表',
+    search: 'VIP 用户先走',
+    noMatch: '没有符合筛选条件的发布。',
     sections: ['执行蓝绿灰度发布的入口组和应用', '参与蓝绿灰度发布的服务列表', '当前生效的策略', '当前发布的状态', '蓝绿灰度发布条件', '蓝绿灰度发布执行', '发布历史'],
     hints: ['所选应用订阅策略发布', '所选组下的所有应用都订阅策略发布', '服务列表显示属于所选组下的服务', '服务列表显示所有服务', '版本可排序，取版本值最大的实例为新版本', '版本不可排序，取上线时间最晚的实例为新版本', '蓝条件对应为新版本路由', '灰度权重值对应为新版本路由的权重百分比', '代替外置参数的蓝绿灰度驱动'],
     sameConditions: '绿条件和蓝条件不能相同。',
@@ -63,6 +65,8 @@ const RUNS = {
     operator: { name: 'sam.lee', displayName: 'Sam Lee' },
     title: 'Full-link blue-green and gray release',
     list: 'Release list',
+    search: 'vip USERS first',
+    noMatch: 'No release matches the filters.',
     sections: ['Entry group and app of the release', 'Services taking part in the release', 'Rule in effect', 'Current release state', 'Blue-green and gray conditions', 'Execute the release', 'Release history'],
     hints: [
       'The selected app subscribes to the release rule',
@@ -423,6 +427,19 @@ async function releaseFlow(lang) {
     await page.getByTestId('releases-departures').waitFor();
     await settle(page);
     await shot(page, `releases-ended.${lang}`);
+
+    // The table searches on the server: by part of the description (any case), and nothing for a name no release has.
+    const search = page.getByTestId('releases-search').locator('input');
+    await search.fill(R.search);
+    await search.press('Enter');
+    await endedRow.waitFor();
+    assert.equal(await page.getByTestId('releases-table').locator('tbody tr.ant-table-row').count(), 1, `one release matches "${R.search}"`);
+    await search.fill('no-such-release');
+    await search.press('Enter');
+    await page.getByText(R.noMatch, { exact: true }).waitFor();
+    await search.fill('');
+    await search.press('Enter');
+    await endedRow.waitFor();
 
     // 删除发布, from the table, after confirming.
     const mine = page.getByTestId('releases-table').locator('tbody tr.ant-table-row', { hasText: R.release });

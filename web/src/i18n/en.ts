@@ -224,6 +224,8 @@ export const en = {
   'releases.readOnly': 'You can view releases; operating them needs the operator role in their group.',
   'releases.empty': 'No release yet: create one with “New release”.',
   'releases.openHint': 'Double-click a row to open it',
+  'releases.search': 'Search name, description or app',
+  'releases.noMatch': 'No release matches the filters.',
   'release.name': 'Release name',
   'release.description': 'Description',
   'release.type': 'Release type',

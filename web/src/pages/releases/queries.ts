@@ -24,6 +24,36 @@ const commaLists = { array: { style: 'form', explode: false } } as const;
 export const fetchReleases = (group?: string) =>
   api.call(api.client.GET('/api/releases', { params: { query: group ? { group } : {} } }));
 
+/** One page of the release table, filtered and paged by the server. */
+export interface ReleaseTableQuery {
+  group?: string;
+  types?: string[];
+  /** NEW for a release never executed. */
+  states?: string[];
+  q?: string;
+  offset: number;
+  limit: number;
+}
+
+export const releaseTableKey = (query: ReleaseTableQuery) => [...RELEASES_KEY, 'table', query] as const;
+
+export const fetchReleaseTable = (query: ReleaseTableQuery) =>
+  api.call(
+    api.client.GET('/api/release-table', {
+      params: {
+        query: {
+          offset: query.offset,
+          limit: query.limit,
+          ...(query.group ? { group: query.group } : {}),
+          ...(query.types?.length ? { types: query.types } : {}),
+          ...(query.states?.length ? { states: query.states } : {}),
+          ...(query.q ? { q: query.q } : {}),
+        },
+      },
+      querySerializer: commaLists,
+    }),
+  );
+
 export const fetchRelease = (name: string) => api.call(api.client.GET('/api/releases/{name}', { params: { path: { name } } }));
 
 export const fetchStatus = (name: string) => api.call(api.client.GET('/api/releases/{name}/status', { params: { path: { name } } }));

@@ -1,9 +1,9 @@
 // 发布流程: every workflow (its current version) with its release, template,
 // version and who saved it when; a new one for a release.
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Flex, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -12,11 +12,14 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useAction } from '../../components/useAction';
-import { fetchReleases, RELEASES_KEY } from '../releases/queries';
+import { ReleasePicker } from '../releases/ReleasePicker';
 import { mayCreateReleases } from '../releases/access';
 import { deleteWorkflow, fetchWorkflows, WORKFLOWS_KEY } from './queries';
 import type { Workflow } from './model';
 import './workflows.css';
+
+/** A workflow is made for a release not ended. */
+const OPEN_STATES = ['NEW', 'FALLBACK', 'RELEASED', 'ROLLED_BACK'];
 
 export function WorkflowListPage() {
   const { t, dateTime } = useI18n();
@@ -24,10 +27,8 @@ export function WorkflowListPage() {
   const me = useMe();
   const [release, setRelease] = useState<string | undefined>();
   const workflows = useQuery({ queryKey: [...WORKFLOWS_KEY, release ?? ''], queryFn: () => fetchWorkflows(release) });
-  const releases = useQuery({ queryKey: RELEASES_KEY, queryFn: () => fetchReleases() });
   const [newFor, setNewFor] = useState<string | undefined>();
   const canCreate = mayCreateReleases(me.data);
-  const releaseOptions = useMemo(() => (releases.data ?? []).filter((r) => r.state !== 'ENDED').map((r) => ({ value: r.name, label: r.name })), [releases.data]);
 
   const remove = useAction({
     action: (w: Workflow) => deleteWorkflow(w.id),
@@ -84,12 +85,11 @@ export function WorkflowListPage() {
         <Flex gap={8} wrap align="center" className="filter-bar" style={{ marginBottom: 12 }}>
           {canCreate && (
             <>
-              <Select
-                showSearch
+              <ReleasePicker
                 placeholder={t('workflows.pickRelease')}
                 value={newFor}
                 onChange={setNewFor}
-                options={releaseOptions}
+                states={OPEN_STATES}
                 style={{ width: 260 }}
                 data-testid="wf-new-release"
               />
@@ -98,13 +98,11 @@ export function WorkflowListPage() {
               </Button>
             </>
           )}
-          <Select
+          <ReleasePicker
             allowClear
-            showSearch
             placeholder={t('workflows.col.release')}
             value={release}
             onChange={setRelease}
-            options={(releases.data ?? []).map((r) => ({ value: r.name, label: r.name }))}
             style={{ width: 240, marginInlineStart: 'auto' }}
             data-testid="wf-filter-release"
           />
