@@ -30,7 +30,11 @@
 // CONNECTIONS (64), -threads THREADS (2), -variants VARIANTS
 // (base,inspector,rules50), -profile PROFILE (a directory: CPU, allocation
 // and heap profiles of the gateway over one extra gateway round; needs
-// switchyard gateway --pprof). NGINX and WRK name the programs.
+// switchyard gateway --pprof), -paced-rounds PACED_ROUNDS (3) at
+// -paced-share PACED_SHARE (0.6) of nginx's req/s, -gateway-env
+// GATEWAY_ENV (KEY=VALUE settings of the gateway process alone, such as
+// "GOGC=400 GOMAXPROCS=1", to try a runtime setting side by side with
+// nginx). NGINX and WRK name the programs.
 //
 // It stops every process it started, also on Ctrl-C and on failure, and
 // exits 1 when a target failed (wrk failed, or more than 0.1 % of its

@@ -25,9 +25,9 @@ type options struct {
 	Connections int
 	Threads     int
 	Variants    []string
-	Profile     string // directory for the gateway's profiles; "" = none
-	GatewayGC   string // GOGC of the gateway process alone; "" = the gateway's own default
-	Bin         string // the switchyard binary; "" = build one
+	Profile     string   // directory for the gateway's profiles; "" = none
+	GatewayEnv  []string // KEY=VALUE settings for the gateway process alone (GOGC, GOMAXPROCS)
+	Bin         string   // the switchyard binary; "" = build one
 	Nginx, Wrk  string
 }
 
@@ -98,12 +98,20 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.IntVar(&o.Threads, "threads", envInt("THREADS", 2, 1), "wrk threads (env THREADS)")
 	fs.StringVar(&variants, "variants", envStr("VARIANTS", strings.Join(variantNames, ",")), "variants to run: base, inspector, rules50 (env VARIANTS)")
 	fs.StringVar(&o.Profile, "profile", getenv("PROFILE"), "directory for CPU, allocation and heap profiles of the gateway (env PROFILE)")
-	fs.StringVar(&o.GatewayGC, "gateway-gogc", getenv("GATEWAY_GOGC"), "GOGC of the gateway process only, e.g. 100 to compare with Go's default (env GATEWAY_GOGC)")
+	gatewayEnv := getenv("GATEWAY_ENV")
+	fs.StringVar(&gatewayEnv, "gateway-env", gatewayEnv, "space-separated KEY=VALUE settings for the gateway process only, e.g. \"GOGC=400 GOMAXPROCS=1\" (env GATEWAY_ENV)")
 	fs.StringVar(&o.Bin, "bin", getenv("SWITCHYARD_BIN"), "switchyard binary (env SWITCHYARD_BIN; default: build ./cmd/switchyard)")
 	fs.StringVar(&o.Nginx, "nginx", getenv("NGINX"), "nginx binary (env NGINX; default: nginx on PATH, then /usr/sbin/nginx)")
 	fs.StringVar(&o.Wrk, "wrk", getenv("WRK"), "wrk binary (env WRK; default: wrk on PATH)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	for _, kv := range strings.Fields(gatewayEnv) {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" || strings.HasPrefix(k, "SWITCHYARD_") {
+			errs = append(errs, fmt.Sprintf("gateway env %q: want KEY=VALUE, not a SWITCHYARD_ setting (the harness sets those)", kv))
+			continue
+		}
+		o.GatewayEnv = append(o.GatewayEnv, kv)
 	}
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Sprintf("unexpected arguments %q", fs.Args()))

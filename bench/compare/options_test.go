@@ -37,6 +37,10 @@ func TestParseOptions(t *testing.T) {
 		{name: "too short for wrk", args: []string{"-c1-duration", "200ms"}, wantErr: "wrk needs at least 1s"},
 		{name: "more threads than connections", env: map[string]string{"CONNECTIONS": "2", "THREADS": "4"}, wantErr: "threads (4) must not exceed connections (2)"},
 		{name: "unknown variant", env: map[string]string{"VARIANTS": "base,tls"}, wantErr: `unknown variant "tls"`},
+		{name: "gateway settings", env: map[string]string{"GATEWAY_ENV": " GOGC=400  GOMAXPROCS=1 "},
+			check: func(o options) bool { return reflect.DeepEqual(o.GatewayEnv, []string{"GOGC=400", "GOMAXPROCS=1"}) }},
+		{name: "gateway setting without a value", args: []string{"-gateway-env", "GOGC"}, wantErr: `gateway env "GOGC": want KEY=VALUE`},
+		{name: "gateway setting the harness owns", env: map[string]string{"GATEWAY_ENV": "SWITCHYARD_TOKEN=x"}, wantErr: `not a SWITCHYARD_ setting`},
 		{name: "stray argument", args: []string{"now"}, wantErr: "unexpected arguments"},
 	}
 	for _, tt := range tests {

@@ -198,9 +198,7 @@ func (s *stack) startGateway(ctx context.Context, token string) error {
 		args = append(args, "--pprof", s.pprof)
 	}
 	env := cleanEnv("SWITCHYARD_TOKEN="+token, "SWITCHYARD_LOG_LEVEL=warn")
-	if s.o.GatewayGC != "" {
-		env = append(env, "GOGC="+s.o.GatewayGC)
-	}
+	env = append(env, s.o.GatewayEnv...)
 	p, err := s.ps.start("gateway", env, s.bin, args...)
 	if err != nil {
 		return err

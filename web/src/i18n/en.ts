@@ -224,7 +224,7 @@ export const en = {
   'releases.readOnly': 'You can view releases; operating them needs the operator role in their group.',
   'releases.empty': 'No release yet: create one with “New release”.',
   'releases.openHint': 'Double-click a row to open it',
-  'releases.search': 'Search name, description or app',
+  'releases.search': 'Search name, description, app',
   'releases.noMatch': 'No release matches the filters.',
   'release.name': 'Release name',
   'release.description': 'Description',

@@ -221,7 +221,7 @@ export const zh: Messages = {
   'releases.readOnly': '你可以查看发布；操作发布需要是所属组的操作员。',
   'releases.empty': '还没有发布，点击“新建发布”创建。',
   'releases.openHint': '双击一行即可打开发布',
-  'releases.search': '搜索发布名称、描述或应用',
+  'releases.search': '搜索名称、描述或应用',
   'releases.noMatch': '没有符合筛选条件的发布。',
   'release.name': '发布名称',
   'release.description': '描述',
