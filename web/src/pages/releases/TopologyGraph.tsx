@@ -4,8 +4,8 @@
 // blue); the edge into a lane carries what sends requests there — the
 // default route, blue-green conditions, gray weights.
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, Handle, Position, ReactFlow, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
+import { StaticFlow } from '../../components/StaticFlow';
 import { Tag, Tooltip } from 'antd';
 import { ApiOutlined, ClusterOutlined } from '@ant-design/icons';
 import type { ServiceVersions, Topology } from '../../api/types';
@@ -180,23 +180,7 @@ export function TopologyGraph({ topology, versions, global }: { topology: Topolo
   const { nodes, edges, height } = graphOf(topology, versions, global ? t('topology.entryGlobal') : t('topology.entry'), global, t);
   return (
     <div className="topology" style={{ height: height + 40 }} data-testid="topology">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.06, maxZoom: 1 }}
-        minZoom={0.3}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        panOnDrag={false}
-        zoomOnScroll={false}
-        zoomOnPinch={false}
-        zoomOnDoubleClick={false}
-        preventScrolling={false}
-      />
+      <StaticFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes} padding={0.06} />
     </div>
   );
 }

@@ -2,24 +2,20 @@
 // (YAML as mock-inspector.yaml), the conditions (the inspector's
 // application.properties, as fields or text), 保存 and 执行侦测, the results
 // live (chains, counts by service@@version, topology) and the past runs.
-import { Card, Col, Empty, Flex, Form, Row, Spin } from 'antd';
+import { Card, Col, Form, Row } from 'antd';
 import { useI18n } from '../../i18n/I18nProvider';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { ReadOnlyBanner } from './Banners';
 import { CodeField } from './CodeField';
 import { InspectionFields } from './ConditionFields';
 import { ConditionsCard } from './ConditionsCard';
-import { EntryPicker } from './EntryPicker';
 import { INSPECTOR_PROPERTIES, INSPECTOR_YAML } from './examples';
-import { ExecuteCard } from './ExecuteCard';
 import { inspectionFieldsOf, inspectionFormOf, inspectionRequestOf, inspectionText, type InspectionForm } from './form';
-import { HistoryCard } from './HistoryCard';
 import { InspectionResultView } from './InspectionResult';
 import type { InspectionConfig, InspectionRequest } from './model';
 import { fetchInspectionConfig, saveInspectionConfig, startInspection } from './queries';
-import { RunHeader } from './RunHeader';
 import { useVerifyPage } from './useVerifyPage';
+import { VerifyBody } from './VerifyBody';
 import './verify.css';
 
 export function InspectionPage() {
@@ -38,101 +34,50 @@ export function InspectionPage() {
       .then(() => (action === 'save' ? p.save : p.start).mutate({ form, body }))
       .catch(() => undefined);
   };
-  const run = p.live.data;
   return (
     <>
       <PageHeader path={[t('app.name'), t('nav.inspection')]} title={t('verify.inspection.title')} subtitle={t('verify.inspection.subtitle')} />
       <ReadOnlyBanner readOnly={p.readOnly} group={p.group} />
-      <Row gutter={[16, 16]}>
-        <Col span={24}>
-          <EntryPicker title={t('verify.entry.inspection')} group={p.group} app={p.app} onChange={p.setEntry} />
-        </Col>
-        {!p.picked ? (
-          <Col span={24}>
-            <Card size="small">
-              <Empty description={t('verify.pickEntry')} />
-            </Card>
-          </Col>
-        ) : p.config.isPending ? (
-          <Col span={24}>
-            <Flex justify="center" style={{ padding: 32 }}>
-              <Spin tip={t('verify.loading')} />
-            </Flex>
-          </Col>
-        ) : p.config.isError ? (
-          <Col span={24}>
-            <ErrorAlert error={p.config.error} onRetry={() => void p.config.refetch()} />
-          </Col>
-        ) : (
-          <>
-            <Col span={24}>
-              <Form<InspectionForm>
-                key={p.task}
-                form={form}
-                layout="vertical"
-                initialValues={inspectionFormOf(p.config.data)}
-                disabled={!!p.readOnly}
-                data-testid="inspection-form"
-              >
-                <Row gutter={[16, 16]}>
-                  <Col xs={24} xl={10}>
-                    <Card size="small" title={t('verify.strategy.title')} className="release-card" data-testid="verify-strategy">
-                      <div className="verify-hint">{t('verify.strategy.hint')}</div>
-                      <CodeField name="strategy" label="mock-inspector.yaml" example={INSPECTOR_YAML} file="mock-inspector.yaml" rows={12} required disabled={!!p.readOnly} testId="verify-strategy-text" />
-                    </Card>
-                  </Col>
-                  <Col xs={24} xl={14}>
-                    <ConditionsCard
-                      title={t('verify.conditions.inspection')}
-                      fields={<InspectionFields />}
-                      toText={() => inspectionText(form.getFieldsValue(true))}
-                      fromText={(text) => {
-                        const { fields, problems } = inspectionFieldsOf(text);
-                        if (fields) form.setFieldsValue(fields);
-                        return problems;
-                      }}
-                      example={INSPECTOR_PROPERTIES}
-                      disabled={!!p.readOnly}
-                      testId="verify-conditions"
-                    />
-                  </Col>
-                </Row>
-              </Form>
-            </Col>
-            <Col span={24}>
-              <ExecuteCard
-                title={t('verify.execute.inspection')}
-                runLabel={t('verify.run.inspection')}
-                saved={p.config.data}
-                readOnly={!!p.readOnly}
-                busy={p.busy}
-                saving={p.save.isPending}
-                starting={p.start.isPending}
-                problem={p.problem}
-                onSave={() => submit('save')}
-                onStart={() => submit('start')}
-              />
-            </Col>
-            <Col span={24}>
-              <Card size="small" title={t('verify.result.inspection')} data-testid="verify-result">
-                {!p.shownId ? (
-                  <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('verify.result.none')} />
-                ) : !run ? (
-                  p.live.isError ? <ErrorAlert error={p.live.error} /> : <Spin />
-                ) : (
-                  <>
-                    <RunHeader run={run} mayAbort={!p.readOnly} onAbort={() => p.abort.mutateAsync(run.id).then(() => undefined, () => undefined)} aborting={p.abort.isPending} />
-                    {run.inspection && <InspectionResultView result={run.inspection.result} />}
-                  </>
-                )}
-              </Card>
-            </Col>
-            <Col span={24}>
-              <HistoryCard runs={p.runs.data ?? []} error={p.runs.error} shown={p.shownId} onOpen={p.openRun} />
-            </Col>
-          </>
+      <VerifyBody
+        kind="inspection"
+        p={p}
+        onSubmit={submit}
+        result={(run) => run.inspection && <InspectionResultView result={run.inspection.result} />}
+        form={() => (
+          <Form<InspectionForm>
+            key={p.task}
+            form={form}
+            layout="vertical"
+            initialValues={inspectionFormOf(p.config.data)}
+            disabled={!!p.readOnly}
+            data-testid="inspection-form"
+          >
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xl={10}>
+                <Card size="small" title={t('verify.strategy.title')} className="release-card" data-testid="verify-strategy">
+                  <div className="verify-hint">{t('verify.strategy.hint')}</div>
+                  <CodeField name="strategy" label="mock-inspector.yaml" example={INSPECTOR_YAML} file="mock-inspector.yaml" rows={12} required disabled={!!p.readOnly} testId="verify-strategy-text" />
+                </Card>
+              </Col>
+              <Col xs={24} xl={14}>
+                <ConditionsCard
+                  title={t('verify.conditions.inspection')}
+                  fields={<InspectionFields />}
+                  toText={() => inspectionText(form.getFieldsValue(true))}
+                  fromText={(text) => {
+                    const { fields, problems } = inspectionFieldsOf(text);
+                    if (fields) form.setFieldsValue(fields);
+                    return problems;
+                  }}
+                  example={INSPECTOR_PROPERTIES}
+                  disabled={!!p.readOnly}
+                  testId="verify-conditions"
+                />
+              </Col>
+            </Row>
+          </Form>
         )}
-      </Row>
+      />
     </>
   );
 }

@@ -2,8 +2,8 @@
 // the entry on the left, a node per service@@version with its count (old
 // versions green, new blue), an edge per call with its count and share.
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, Handle, Position, ReactFlow, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
+import { StaticFlow } from '../../components/StaticFlow';
 import { Empty, Tag } from 'antd';
 import { ApiOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -87,24 +87,7 @@ export function RunTopology({ topology, sides }: { topology: ChainTopology; side
   const height = Math.max(1, layout.rows) * ROW + 60;
   return (
     <div className="topology" style={{ height }} data-testid="verify-topology">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
-        minZoom={0.3}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        panOnDrag={false}
-        zoomOnScroll={false}
-        zoomOnPinch={false}
-        zoomOnDoubleClick={false}
-        preventScrolling={false}
-        proOptions={{ hideAttribution: true }}
-      />
+      <StaticFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes} padding={0.08} />
     </div>
   );
 }
