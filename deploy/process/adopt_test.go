@@ -123,7 +123,7 @@ func TestDeadReplaced(t *testing.T) {
 // another time — is not adopted, counted or signalled.
 func TestForeignPidNotAdopted(t *testing.T) {
 	self, _ := os.Executable()
-	recorded := append(argvOf("svc", "1.0", 1, 43099), "--no-listen")
+	recorded := append(argvOf("svc", "1.0", 1, 47099), "--no-listen")
 	for _, tt := range []struct {
 		name      string
 		decoy     []string
@@ -141,7 +141,7 @@ func TestForeignPidNotAdopted(t *testing.T) {
 			if tt.sameStart {
 				start = procStart(t, decoy.Pid)
 			}
-			writeRecord(t, dir, map[string]any{"status": "running", "pid": decoy.Pid, "procStart": start, "port": 43099, "argv": recorded})
+			writeRecord(t, dir, map[string]any{"status": "running", "pid": decoy.Pid, "procStart": start, "port": 47099, "argv": recorded})
 			d := open(t, dir, catalog(), process.Options{})
 			if in, _ := d.Status(t.Context(), "svc", "1.0"); len(in) != 0 {
 				t.Fatalf("Status counts the foreign pid: %v", in)

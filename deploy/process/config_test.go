@@ -60,8 +60,8 @@ func TestCatalogValidate(t *testing.T) {
 func TestEnsureRefuses(t *testing.T) {
 	cat := catalog()
 	cat.Services = append(cat.Services,
-		process.Service{Name: "fixed", Args: []string{"serve", "--listen", "{host}:{port}"}, Group: "g", Versions: []process.Version{{Version: "1.0", Ports: []int{43001}}}},
-		process.Service{Name: "grouped", Args: []string{"serve", "--listen", "{host}:{port}", "--group", "{group}"}, Ports: process.PortRange{From: 43100, To: 43999}})
+		process.Service{Name: "fixed", Args: []string{"serve", "--listen", "{host}:{port}"}, Group: "g", Versions: []process.Version{{Version: "1.0", Ports: []int{47001}}}},
+		process.Service{Name: "grouped", Args: []string{"serve", "--listen", "{host}:{port}", "--group", "{group}"}, Ports: process.PortRange{From: 47100, To: 47999}})
 	d := open(t, t.TempDir(), cat, process.Options{})
 	tests := []struct {
 		name, field, mention string

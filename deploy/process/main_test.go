@@ -104,7 +104,9 @@ func catalog() process.Catalog {
 	args := func(extra ...string) []string {
 		return append([]string{"serve", "--listen", "{host}:{port}", "--instance", "{instance}", "--group", "{group}"}, extra...)
 	}
-	ports := process.PortRange{From: 43100, To: 43999}
+	// Above every fixed port of the other suites that `go test ./...` runs
+	// beside this one (e2e's reach 43080).
+	ports := process.PortRange{From: 47100, To: 47999}
 	return process.Catalog{
 		StopGrace: 2 * time.Second, StartTimeout: 10 * time.Second,
 		Env: map[string]string{roleEnv: "serve"},

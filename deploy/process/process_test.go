@@ -92,7 +92,7 @@ func TestScaleDown(t *testing.T) {
 
 func freePort(t *testing.T) int {
 	t.Helper()
-	for p := 43050; p < 43099; p++ {
+	for p := 47050; p < 47099; p++ {
 		if portFree(p) {
 			return p
 		}

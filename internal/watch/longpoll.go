@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -46,17 +47,24 @@ type LongPoll[T any] struct {
 
 // Serve holds the request until the watch hands over a value whose version
 // differs from Have, answered 200 with the value, or until the timeout
-// passes or the request ends, answered 304 Not Modified. A bad timeout or a
-// watch that cannot start is returned before anything is written.
+// passes or the request ends, answered 304 Not Modified — also when the
+// timeout passes while the watch is still starting (a shared watch's first
+// read on a busy store): nothing new within the time asked for. A bad
+// timeout or a watch that cannot start is returned before anything is
+// written.
 func (p LongPoll[T]) Serve(ctx context.Context, w http.ResponseWriter) error {
 	timeout, err := ParseTimeout(p.Timeout)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	held, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ch, err := p.Watch(ctx)
+	ch, err := p.Watch(held)
 	if err != nil {
+		if ctx.Err() == nil && held.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
 		return err
 	}
 	for v := range ch {

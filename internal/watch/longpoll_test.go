@@ -103,6 +103,30 @@ func TestLongPollRefusesBeforeWriting(t *testing.T) {
 	}
 }
 
+// TestLongPollTimesOutWhileStarting: the poll's own time running out while
+// the watch starts is a quiet 304, not an error (the client polls again);
+// the request itself ending then is still the watch's error.
+func TestLongPollTimesOutWhileStarting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		starting := func(ctx context.Context) (<-chan jsonVal, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		rec := httptest.NewRecorder()
+		err := LongPoll[jsonVal]{Have: 3, Timeout: "10ms", Version: func(v jsonVal) int64 { return v.V }, Write: writeJSON, Watch: starting}.Serve(t.Context(), rec)
+		if err != nil || rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+			t.Fatalf("Serve = %v, %d %q; want 304 and no body", err, rec.Code, rec.Body)
+		}
+		gone, cancel := context.WithCancel(t.Context())
+		cancel()
+		rec = httptest.NewRecorder()
+		err = LongPoll[jsonVal]{Have: 3, Timeout: "10s", Version: func(v jsonVal) int64 { return v.V }, Write: writeJSON, Watch: starting}.Serve(gone, rec)
+		if !errors.Is(err, context.Canceled) || rec.Body.Len() != 0 || len(rec.Header()) != 0 {
+			t.Fatalf("Serve of a request that ended = %v, %d %q; want context.Canceled and nothing written", err, rec.Code, rec.Body)
+		}
+	})
+}
+
 func TestParseTimeout(t *testing.T) {
 	tests := []struct {
 		raw  string
