@@ -3,6 +3,7 @@ package httpapi
 import (
 	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,14 +93,18 @@ func (s *Server) releaseTable(c *Call, in *releaseTableIn) (*switchyard.ReleaseT
 		if rt != switchyard.BlueGreen && rt != switchyard.Gray && rt != switchyard.Mixed {
 			return nil, switchyard.FieldErrorf("types", "param.invalid", "types: %q is not BLUE_GREEN, GRAY or MIXED", switchyard.Truncate(t, 40))
 		}
-		f.Types = append(f.Types, rt)
+		if !slices.Contains(f.Types, rt) { // a list of repeats stays as long as its distinct values
+			f.Types = append(f.Types, rt)
+		}
 	}
 	for _, st := range in.States {
 		rs, ok := tableStates[st]
 		if !ok {
 			return nil, switchyard.FieldErrorf("states", "param.invalid", "states: %q is not NEW, FALLBACK, RELEASED, ROLLED_BACK or ENDED", switchyard.Truncate(st, 40))
 		}
-		f.States = append(f.States, rs)
+		if !slices.Contains(f.States, rs) {
+			f.States = append(f.States, rs)
+		}
 	}
 	t, err := s.Releases.Table(c.R.Context(), f)
 	if err != nil {

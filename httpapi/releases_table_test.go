@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/switchyard-io/switchyard"
@@ -63,6 +64,8 @@ func TestReleaseTable(t *testing.T) {
 		{url.Values{"q": {"APP-"}, "group": {guideGroup}, "limit": {"2"}}, 7},
 		{url.Values{"group": {"no-such-group"}}, 0},
 		{url.Values{"offset": {"100"}}, 7},
+		// 100,000 repeats (500 KB of URL) are the one value they repeat, not 100,000 SQL parameters.
+		{url.Values{"types": {strings.Repeat("GRAY,", 100000) + "GRAY"}}, 3},
 	} {
 		page, err := c["alice"].ReleaseTable(ctx, tt.query)
 		if err != nil || page.Total != tt.total || len(page.Items) > page.Limit {
