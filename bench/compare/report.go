@@ -21,10 +21,14 @@ type summary struct {
 	ratios        []float64          // gateway/nginx req/s per round
 	p99Ratios     []float64          // gateway/nginx p99 per round
 	c1p50         map[string]time.Duration
+	// cpu is the median proxy CPU per request (seconds) by target;
+	// cpuRatios the gateway/nginx ratio of it per round.
+	cpu       map[string]float64
+	cpuRatios []float64
 }
 
 func summarize(vr *variantResult) summary {
-	sm := summary{rps: map[string]float64{}, p50: map[string]float64{}, p99: map[string]float64{}, c1p50: map[string]time.Duration{}}
+	sm := summary{rps: map[string]float64{}, p50: map[string]float64{}, p99: map[string]float64{}, c1p50: map[string]time.Duration{}, cpu: map[string]float64{}}
 	by := map[string][]sample{}
 	perRound := map[int]map[string]sample{}
 	for _, s := range vr.samples {
@@ -38,13 +42,19 @@ func summarize(vr *variantResult) summary {
 		perRound[s.round][s.target] = s
 	}
 	for t, ss := range by {
-		var rps, p50, p99 []float64
+		var rps, p50, p99, cpu []float64
 		for _, s := range ss {
 			rps = append(rps, s.res.RPS)
 			p50 = append(p50, s.res.P50.Seconds())
 			p99 = append(p99, s.res.P99.Seconds())
+			if per := cpuPerRequest(s.cpu, s.res); per > 0 {
+				cpu = append(cpu, per.Seconds())
+			}
 		}
 		sm.rps[t], sm.p50[t], sm.p99[t] = median(rps), median(p50), median(p99)
+		if len(cpu) > 0 {
+			sm.cpu[t] = median(cpu)
+		}
 	}
 	for round := 1; round <= vr.rounds; round++ {
 		gw, okG := perRound[round]["gateway"]
@@ -52,6 +62,9 @@ func summarize(vr *variantResult) summary {
 		if okG && okN {
 			sm.ratios = append(sm.ratios, ratio(gw.res.RPS, ng.res.RPS))
 			sm.p99Ratios = append(sm.p99Ratios, ratio(gw.res.P99.Seconds(), ng.res.P99.Seconds()))
+			if g, n := cpuPerRequest(gw.cpu, gw.res), cpuPerRequest(ng.cpu, ng.res); g > 0 && n > 0 {
+				sm.cpuRatios = append(sm.cpuRatios, ratio(g.Seconds(), n.Seconds()))
+			}
 		}
 	}
 	for _, s := range vr.c1 {
@@ -72,7 +85,7 @@ func printVariant(w io.Writer, vr *variantResult, o options) {
 	fmt.Fprintf(w, "   %s\n\n", vr.routing)
 	sm := summarize(vr)
 	tw := newTable(w)
-	fmt.Fprintln(tw, "round\ttarget\treq/s\tp50\tp99\terrors\tgw/nginx req/s\tgw/nginx p99\t")
+	fmt.Fprintln(tw, "round\ttarget\treq/s\tp50\tp99\terrors\tproxy CPU/req\tgw/nginx req/s\tgw/nginx p99\t")
 	for round := 1; round <= vr.rounds; round++ {
 		var gw, ng *sample
 		for i := range vr.samples {
@@ -81,7 +94,7 @@ func printVariant(w io.Writer, vr *variantResult, o options) {
 				continue
 			}
 			if s.err != nil {
-				fmt.Fprintf(tw, "%d\t%s\tFAILED\t\t\t\t\t\t\n", round, s.target)
+				fmt.Fprintf(tw, "%d\t%s\tFAILED\t\t\t\t\t\t\t\n", round, s.target)
 				continue
 			}
 			switch s.target {
@@ -95,14 +108,14 @@ func printVariant(w io.Writer, vr *variantResult, o options) {
 				rr = fmt.Sprintf("%.2f×", ratio(gw.res.RPS, ng.res.RPS))
 				pr = fmt.Sprintf("%.2f×", ratio(gw.res.P99.Seconds(), ng.res.P99.Seconds()))
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%.0f\t%s\t%s\t%d\t%s\t%s\t\n", round, s.target, s.res.RPS, fmtDur(s.res.P50), fmtDur(s.res.P99), s.res.Errors(), rr, pr)
+			fmt.Fprintf(tw, "%d\t%s\t%.0f\t%s\t%s\t%d\t%s\t%s\t%s\t\n", round, s.target, s.res.RPS, fmtDur(s.res.P50), fmtDur(s.res.P99), s.res.Errors(), fmtCPU(cpuPerRequest(s.cpu, s.res)), rr, pr)
 		}
 	}
 	for _, t := range targets {
 		if _, ok := sm.rps[t]; !ok {
 			continue
 		}
-		fmt.Fprintf(tw, "median\t%s\t%.0f\t%s\t%s\t\t\t\t\n", t, sm.rps[t], fmtSec(sm.p50[t]), fmtSec(sm.p99[t]))
+		fmt.Fprintf(tw, "median\t%s\t%.0f\t%s\t%s\t\t%s\t\t\t\n", t, sm.rps[t], fmtSec(sm.p50[t]), fmtSec(sm.p99[t]), fmtCPU(time.Duration(sm.cpu[t]*float64(time.Second))))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -111,6 +124,10 @@ func printVariant(w io.Writer, vr *variantResult, o options) {
 		fmtRatio(med), len(sm.ratios), joinRatios(sm.ratios), targetRatio, ratioVerdict(med))
 	fmt.Fprintf(w, "   p99 gateway %s vs nginx %s (median of the per-round ratios %s): %s\n",
 		fmtSec(sm.p99["gateway"]), fmtSec(sm.p99["nginx"]), fmtRatio(median(sm.p99Ratios)), p99Verdict(median(sm.p99Ratios)))
+	if len(sm.cpuRatios) > 0 {
+		fmt.Fprintf(w, "   proxy CPU per request (all its processes, user + system): gateway %s vs nginx %s (median of the per-round ratios %s, %s)\n",
+			fmtCPU(time.Duration(sm.cpu["gateway"]*float64(time.Second))), fmtCPU(time.Duration(sm.cpu["nginx"]*float64(time.Second))), fmtRatio(median(sm.cpuRatios)), joinRatios(sm.cpuRatios))
+	}
 	d, okD := sm.c1p50["direct"]
 	n, okN := sm.c1p50["nginx"]
 	g, okG := sm.c1p50["gateway"]
@@ -173,6 +190,14 @@ func fmtSec(s float64) string {
 		return "n/a"
 	}
 	return fmtDur(time.Duration(s * float64(time.Second)))
+}
+
+// fmtCPU is CPU time per request in µs with one decimal; empty when unknown.
+func fmtCPU(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.1fµs", float64(d)/float64(time.Microsecond))
 }
 
 // fmtDelta is a latency difference with its sign.

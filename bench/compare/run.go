@@ -20,7 +20,10 @@ type sample struct {
 	round  int // 1…; 0 for the one-connection round
 	target string
 	res    wrkResult
-	err    error // wrk failed, or too many errors
+	// cpu is the CPU time the proxy's processes used during the load (0
+	// for direct, or when it could not be read).
+	cpu time.Duration
+	err error // wrk failed, or too many errors
 }
 
 // errStackDown: a process of the comparison exited.
@@ -106,22 +109,24 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 	if err != nil {
 		return nil, err
 	}
-	loadWith := func(script, target string, connections, threads int, d time.Duration) (wrkResult, error) {
+	loadWith := func(script, target string, connections, threads int, d time.Duration) (wrkResult, time.Duration, error) {
+		meter := startCPU(s.proxyProc(target))
 		r, _, err := runWrk(ctx, s.o.Wrk, wrkRun{url: s.url(target, v), script: script, connections: connections, threads: threads, duration: d})
+		cpu := meter.stop()
 		if err != nil && ctx.Err() == nil {
 			// A process that died makes every later round meaningless.
 			if dead := s.ps.dead(); dead != nil {
-				return r, fmt.Errorf("%w: %w", errStackDown, dead)
+				return r, cpu, fmt.Errorf("%w: %w", errStackDown, dead)
 			}
 		}
-		return r, err
+		return r, cpu, err
 	}
-	load := func(target string, connections, threads int, d time.Duration) (wrkResult, error) {
+	load := func(target string, connections, threads int, d time.Duration) (wrkResult, time.Duration, error) {
 		return loadWith(script, target, connections, threads, d)
 	}
 	if s.o.Warmup >= time.Second {
 		for _, t := range targets {
-			if _, err := load(t, s.o.Connections, s.o.Threads, s.o.Warmup); errors.Is(err, context.Canceled) || errors.Is(err, errStackDown) {
+			if _, _, err := load(t, s.o.Connections, s.o.Threads, s.o.Warmup); errors.Is(err, context.Canceled) || errors.Is(err, errStackDown) {
 				return nil, err
 			}
 		}
@@ -129,34 +134,38 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 	vr := &variantResult{v: v, rounds: rounds, duration: dur, routing: routing}
 	for round := 1; round <= rounds; round++ {
 		for _, t := range targets {
-			r, err := load(t, s.o.Connections, s.o.Threads, dur)
+			r, cpu, err := load(t, s.o.Connections, s.o.Threads, dur)
 			if errors.Is(err, context.Canceled) || errors.Is(err, errStackDown) {
 				return vr, err
 			}
-			vr.samples = append(vr.samples, sample{round: round, target: t, res: r, err: err})
-			fmt.Fprintf(progress, "%s round %d/%d %-7s %s\n", v.name, round, rounds, t, brief(r, err))
+			vr.samples = append(vr.samples, sample{round: round, target: t, res: r, cpu: cpu, err: err})
+			fmt.Fprintf(progress, "%s round %d/%d %-7s %s\n", v.name, round, rounds, t, brief(r, cpu, err))
 		}
 	}
 	if err := s.pacedRounds(vr, dur, loadWith, progress); err != nil {
 		return vr, err
 	}
 	for _, t := range targets {
-		r, err := load(t, 1, 1, s.o.C1Duration)
+		r, cpu, err := load(t, 1, 1, s.o.C1Duration)
 		if errors.Is(err, context.Canceled) || errors.Is(err, errStackDown) {
 			return vr, err
 		}
-		vr.c1 = append(vr.c1, sample{target: t, res: r, err: err})
-		fmt.Fprintf(progress, "%s -c1 %-7s %s\n", v.name, t, brief(r, err))
+		vr.c1 = append(vr.c1, sample{target: t, res: r, cpu: cpu, err: err})
+		fmt.Fprintf(progress, "%s -c1 %-7s %s\n", v.name, t, brief(r, cpu, err))
 	}
 	return vr, nil
 }
 
 // brief is a progress line's result.
-func brief(r wrkResult, err error) string {
+func brief(r wrkResult, cpu time.Duration, err error) string {
 	if err != nil {
 		return "FAILED: " + err.Error()
 	}
-	return fmt.Sprintf("%8.0f req/s  p50 %-9s p99 %s", r.RPS, fmtDur(r.P50), fmtDur(r.P99))
+	line := fmt.Sprintf("%8.0f req/s  p50 %-9s p99 %-9s", r.RPS, fmtDur(r.P50), fmtDur(r.P99))
+	if per := cpuPerRequest(cpu, r); per > 0 {
+		line += fmt.Sprintf(" proxy CPU %s/req", fmtCPU(per))
+	}
+	return line
 }
 
 // failed reports whether any load of vr failed.

@@ -140,6 +140,18 @@ func (s *stack) agentToken(ctx context.Context) (string, error) {
 	return it.Secret, nil
 }
 
+// proxyProc is the process serving target's requests ahead of the
+// backends: nil for direct, which has none.
+func (s *stack) proxyProc(target string) *proc {
+	switch target {
+	case "nginx":
+		return s.nginxProc
+	case "gateway":
+		return s.gatewayProc
+	}
+	return nil
+}
+
 // dataPlaneArgs are the flags the backends and the gateway share.
 func (s *stack) dataPlaneArgs(name, service, version, listen string) []string {
 	return []string{"--service", service, "--group", group, "--version", version, "--listen", listen,

@@ -177,7 +177,9 @@ async function inspection(page, R, lang) {
   assert.match(counts, /discovery-guide-service-a@@1\.1\s+20\s+100%/);
   assert.doesNotMatch(counts, /service-a@@1\.0/);
   const topo = page.getByTestId('verify-topology');
+  // React Flow draws the edges only after it has measured the nodes: wait for both before counting.
   await topo.locator('[data-testid="verify-topo-node"]').nth(2).waitFor();
+  await topo.locator('[data-testid="verify-topo-edge"]').nth(1).waitFor();
   assert.equal(await topo.locator('[data-testid="verify-topo-node"]').count(), 3);
   assert.equal(await topo.locator('[data-testid="verify-topo-edge"]').count(), 2);
   // Its segments on expand.
