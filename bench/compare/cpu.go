@@ -20,9 +20,12 @@ const maxStatBytes = 4096
 
 // procStat is what the harness reads of one /proc/<pid>/stat line.
 type procStat struct {
-	pgrp int
-	cpu  time.Duration // user + system time of the process's threads
+	pgrp      int
+	user, sys time.Duration // CPU time of the process's threads
 }
+
+// cpu is user + system time.
+func (st procStat) cpu() time.Duration { return st.user + st.sys }
 
 // parseStat reads pgrp and utime+stime from a /proc/<pid>/stat line. The
 // command name in parentheses may hold spaces and parentheses: the fields
@@ -48,19 +51,19 @@ func parseStat(line string) (procStat, error) {
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return procStat{}, fmt.Errorf("stat line: %w", err)
 	}
-	return procStat{pgrp: pgrp, cpu: time.Duration(utime+stime) * time.Second / userHZ}, nil
+	return procStat{pgrp: pgrp, user: time.Duration(utime) * time.Second / userHZ, sys: time.Duration(stime) * time.Second / userHZ}, nil
 }
 
 // groupCPU is the CPU time the living processes of process group pgrp have
 // used (every process the harness starts leads a group of its own, so
-// nginx's workers count with their master). A process that ends between
-// the directory listing and its read is skipped.
-func groupCPU(pgrp int) (time.Duration, error) {
+// nginx's workers count with their master), as user and system time. A
+// process that ends between the directory listing and its read is skipped.
+func groupCPU(pgrp int) (procStat, error) {
+	total := procStat{pgrp: pgrp}
 	dirs, err := filepath.Glob("/proc/[0-9]*")
 	if err != nil {
-		return 0, err
+		return total, err
 	}
-	var total time.Duration
 	found := false
 	for _, d := range dirs {
 		b, err := os.ReadFile(filepath.Join(d, "stat"))
@@ -71,11 +74,12 @@ func groupCPU(pgrp int) (time.Duration, error) {
 		if err != nil || st.pgrp != pgrp {
 			continue
 		}
-		total += st.cpu
+		total.user += st.user
+		total.sys += st.sys
 		found = true
 	}
 	if !found {
-		return 0, fmt.Errorf("no process in group %d", pgrp)
+		return total, fmt.Errorf("no process in group %d", pgrp)
 	}
 	return total, nil
 }
@@ -83,7 +87,7 @@ func groupCPU(pgrp int) (time.Duration, error) {
 // cpuMeter measures the CPU a proxy's process group uses during one load.
 type cpuMeter struct {
 	pgrp  int
-	start time.Duration
+	start procStat
 	ok    bool
 }
 
@@ -98,23 +102,32 @@ func startCPU(p *proc) cpuMeter {
 	return cpuMeter{pgrp: pgrp, start: t, ok: err == nil}
 }
 
-// stop is the CPU used since startCPU; 0 when it could not be measured.
-func (m cpuMeter) stop() time.Duration {
+// cpuUse is the CPU a load cost its proxy; zero when unknown.
+type cpuUse struct{ user, sys time.Duration }
+
+func (u cpuUse) total() time.Duration { return u.user + u.sys }
+
+// stop is the CPU used since startCPU; zero when it could not be measured.
+func (m cpuMeter) stop() cpuUse {
 	if !m.ok {
-		return 0
+		return cpuUse{}
 	}
 	t, err := groupCPU(m.pgrp)
-	if err != nil || t < m.start {
-		return 0
+	if err != nil || t.user < m.start.user || t.sys < m.start.sys {
+		return cpuUse{}
 	}
-	return t - m.start
+	return cpuUse{user: t.user - m.start.user, sys: t.sys - m.start.sys}
 }
 
-// cpuPerRequest is cpu spread over a load's completed requests; 0 when
-// either is unknown.
-func cpuPerRequest(cpu time.Duration, r wrkResult) time.Duration {
-	if cpu <= 0 || r.Requests <= 0 {
-		return 0
+// perRequest is u spread over a load's completed requests; zero when either
+// is unknown.
+func (u cpuUse) perRequest(r wrkResult) cpuUse {
+	if u.total() <= 0 || r.Requests <= 0 {
+		return cpuUse{}
 	}
-	return cpu / time.Duration(r.Requests)
+	n := time.Duration(r.Requests)
+	return cpuUse{user: u.user / n, sys: u.sys / n}
 }
+
+// cpuPerRequest is the total CPU per request of u over r.
+func cpuPerRequest(u cpuUse, r wrkResult) time.Duration { return u.perRequest(r).total() }

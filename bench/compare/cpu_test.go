@@ -13,11 +13,11 @@ func TestParseStat(t *testing.T) {
 	for _, tc := range []struct {
 		name, line string
 		pgrp       int
-		cpu        time.Duration
+		user, sys  time.Duration
 		err        string
 	}{
-		{name: "plain", line: "4242 (nginx)" + tail, pgrp: 4242, cpu: 2870 * time.Millisecond},
-		{name: "spaces and parentheses in the command", line: "4243 (nginx: worker (x) )" + tail, pgrp: 4242, cpu: 2870 * time.Millisecond},
+		{name: "plain", line: "4242 (nginx)" + tail, pgrp: 4242, user: 2500 * time.Millisecond, sys: 370 * time.Millisecond},
+		{name: "spaces and parentheses in the command", line: "4243 (nginx: worker (x) )" + tail, pgrp: 4242, user: 2500 * time.Millisecond, sys: 370 * time.Millisecond},
 		{name: "no command", line: "4242 nginx S 1 2", err: "')'"},
 		{name: "too few fields", line: "4242 (nginx) S 1 4242", err: "fewer than"},
 		{name: "not a number", line: "4242 (nginx) S 1 x" + strings.Repeat(" 0", 12), err: "stat line"},
@@ -31,8 +31,8 @@ func TestParseStat(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || st.pgrp != tc.pgrp || st.cpu != tc.cpu {
-				t.Fatalf("parseStat = %+v, %v; want pgrp %d, cpu %s", st, err, tc.pgrp, tc.cpu)
+			if err != nil || st.pgrp != tc.pgrp || st.user != tc.user || st.sys != tc.sys {
+				t.Fatalf("parseStat = %+v, %v; want pgrp %d, user %s, system %s", st, err, tc.pgrp, tc.user, tc.sys)
 			}
 		})
 	}
@@ -55,8 +55,15 @@ func TestGroupCPU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after-before < 20*time.Millisecond {
-		t.Fatalf("group CPU grew by %s over 60 ms of spinning; want at least 20 ms", after-before)
+	if grew := after.cpu() - before.cpu(); grew < 20*time.Millisecond {
+		t.Fatalf("group CPU grew by %s over 60 ms of spinning; want at least 20 ms", grew)
+	}
+	use := cpuUse{user: 3 * time.Second, sys: time.Second}
+	if per := use.perRequest(wrkResult{Requests: 1000}); per.user != 3*time.Millisecond || per.sys != time.Millisecond || cpuPerRequest(use, wrkResult{Requests: 1000}) != 4*time.Millisecond {
+		t.Fatalf("4 s over 1000 requests: %+v", per)
+	}
+	if per := use.perRequest(wrkResult{}); per.total() != 0 {
+		t.Fatalf("no requests: %+v, want nothing", per)
 	}
 	if _, err := groupCPU(-7); err == nil {
 		t.Fatal("group -7: no error")

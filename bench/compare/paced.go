@@ -11,7 +11,7 @@ import (
 
 // loadFunc runs one wrk load of the variant being measured with script at
 // target.
-type loadFunc func(script, target string, connections, threads int, d time.Duration) (wrkResult, time.Duration, error)
+type loadFunc func(script, target string, connections, threads int, d time.Duration) (wrkResult, cpuUse, error)
 
 // pacedRounds measures every target at the same offered load: a share
 // (PacedShare) of nginx's median saturated req/s, set by a pause before

@@ -51,7 +51,7 @@ func (s *stack) profileRound(ctx context.Context, v variant, dur time.Duration) 
 			return nil, fmt.Errorf("profile the gateway: %w", err)
 		}
 	}
-	lines := []string{fmt.Sprintf("profiled gateway round (%s, not in the ratios): %s", dur, brief(r, 0, werr)),
+	lines := []string{fmt.Sprintf("profiled gateway round (%s, not in the ratios): %s", dur, brief(r, cpuUse{}, werr)),
 		fmt.Sprintf("profiles in %s: gateway-cpu.pprof (%ds), gateway-allocs.pprof (allocations of the same %ds), gateway-heap.pprof; e.g. go tool pprof -top %s",
 			s.o.Profile, secs, secs, filepath.Join(s.o.Profile, "gateway-cpu.pprof"))}
 	return lines, werr

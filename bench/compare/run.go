@@ -22,7 +22,7 @@ type sample struct {
 	res    wrkResult
 	// cpu is the CPU time the proxy's processes used during the load (0
 	// for direct, or when it could not be read).
-	cpu time.Duration
+	cpu cpuUse
 	err error // wrk failed, or too many errors
 }
 
@@ -109,7 +109,7 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 	if err != nil {
 		return nil, err
 	}
-	loadWith := func(script, target string, connections, threads int, d time.Duration) (wrkResult, time.Duration, error) {
+	loadWith := func(script, target string, connections, threads int, d time.Duration) (wrkResult, cpuUse, error) {
 		meter := startCPU(s.proxyProc(target))
 		r, _, err := runWrk(ctx, s.o.Wrk, wrkRun{url: s.url(target, v), script: script, connections: connections, threads: threads, duration: d})
 		cpu := meter.stop()
@@ -121,7 +121,7 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 		}
 		return r, cpu, err
 	}
-	load := func(target string, connections, threads int, d time.Duration) (wrkResult, time.Duration, error) {
+	load := func(target string, connections, threads int, d time.Duration) (wrkResult, cpuUse, error) {
 		return loadWith(script, target, connections, threads, d)
 	}
 	if s.o.Warmup >= time.Second {
@@ -157,13 +157,13 @@ func (s *stack) measure(ctx context.Context, v variant, rounds int, dur time.Dur
 }
 
 // brief is a progress line's result.
-func brief(r wrkResult, cpu time.Duration, err error) string {
+func brief(r wrkResult, cpu cpuUse, err error) string {
 	if err != nil {
 		return "FAILED: " + err.Error()
 	}
 	line := fmt.Sprintf("%8.0f req/s  p50 %-9s p99 %-9s", r.RPS, fmtDur(r.P50), fmtDur(r.P99))
-	if per := cpuPerRequest(cpu, r); per > 0 {
-		line += fmt.Sprintf(" proxy CPU %s/req", fmtCPU(per))
+	if per := cpu.perRequest(r); per.total() > 0 {
+		line += fmt.Sprintf(" proxy CPU %s/req (user %s, system %s)", fmtCPU(per.total()), fmtCPU(per.user), fmtCPU(per.sys))
 	}
 	return line
 }
