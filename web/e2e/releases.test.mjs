@@ -433,7 +433,8 @@ async function releaseFlow(lang) {
     await search.fill(R.search);
     await search.press('Enter');
     await endedRow.waitFor();
-    assert.equal(await page.getByTestId('releases-table').locator('tbody tr.ant-table-row').count(), 1, `one release matches "${R.search}"`);
+    const listedRows = page.getByTestId('releases-table').locator('tbody tr.ant-table-row');
+    await eventually(async () => assert.equal(await listedRows.count(), 1, `one release matches "${R.search}"`));
     await search.fill('no-such-release');
     await search.press('Enter');
     await page.getByText(R.noMatch, { exact: true }).waitFor();

@@ -184,6 +184,7 @@ async function inspection(page, R, lang) {
   assert.equal(await topo.locator('[data-testid="verify-topo-edge"]').count(), 2);
   // Its segments on expand.
   await chains.first().locator('.ant-table-row-expand-icon').click();
+  await page.getByTestId('verify-hops').locator('tbody tr').nth(2).waitFor();
   assert.equal(await page.getByTestId('verify-hops').locator('tbody tr').count(), 3);
   // Past runs: this one listed.
   const runId = await page.getByTestId('verify-run-id').locator('.mono, span').first().innerText().catch(() => '');
